@@ -1,0 +1,51 @@
+package dev.pgvault.repository;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where backup objects live: an S3 bucket (with an optional prefix) or a local directory.
+ * Keys are relative, slash-separated paths such as {@code daily/auth-db-backup-2026-11-24.sql.gz}.
+ * Every implementation passes the same contract tests.
+ */
+public interface BackupStore {
+
+    /** Where this store points, for messages: {@code s3://bucket/prefix} or a directory path. */
+    String location();
+
+    /**
+     * Starts writing an object. {@code expectedSize} (bytes, or -1 when unknown) lets a store
+     * size its upload parts; the object may end up larger.
+     */
+    PendingObject create(String key, long expectedSize);
+
+    /** Opens an object for reading; {@link dev.pgvault.errors.BackupNotFoundException} if absent. */
+    InputStream open(String key);
+
+    Optional<StoredObject> stat(String key);
+
+    /** All objects whose key starts with {@code prefix}, in key order. */
+    List<StoredObject> list(String prefix);
+
+    /** Writes a small object, replacing any object under the key. */
+    void put(String key, byte[] content);
+
+    /**
+     * Writes a small object only if none exists under the key, atomically with respect to other
+     * writers; returns false (and changes nothing) when one exists.
+     */
+    boolean putIfAbsent(String key, byte[] content);
+
+    /** Removes an object; removing an absent object is not an error. */
+    void delete(String key);
+
+    default byte[] read(String key) {
+        try (InputStream in = open(key)) {
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new dev.pgvault.errors.StorageException(
+                    "could not read " + key + " from " + location() + ": " + e.getMessage(), true, e);
+        }
+    }
+}
