@@ -1,0 +1,57 @@
+package dev.pgvault.archive;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a backup holds, written beside it as {@code <key>.manifest.json} once the backup object
+ * is complete. A backup without its manifest is not a backup: listing, tiering and
+ * verification ignore it. Never holds a secret.
+ *
+ * @param encryption mode and public parameters ({@code {"mode": "none"}} when unencrypted)
+ * @param tables     per table, the row count and order-independent content hash taken while dumping
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Manifest(
+        int formatVersion,
+        String tool,
+        String key,
+        String kind,
+        String backupName,
+        Database database,
+        Instant snapshotTime,
+        String snapshotId,
+        Instant startedAt,
+        Instant finishedAt,
+        long durationMillis,
+        long rawBytes,
+        long storedBytes,
+        String sha256,
+        CompressionInfo compression,
+        Map<String, Object> encryption,
+        String contentHashAlgorithm,
+        List<Table> tables) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    public record Database(String name, String serverVersion, int serverVersionNum) {}
+
+    public record CompressionInfo(String algorithm, int level) {}
+
+    public record Table(String schema, String name, long rows, String contentHash) {
+        public String qualifiedName() {
+            return schema + "." + name;
+        }
+    }
+
+    public long totalRows() {
+        return tables.stream().mapToLong(Table::rows).sum();
+    }
+
+    public String encryptionMode() {
+        Object mode = encryption == null ? null : encryption.get("mode");
+        return mode == null ? "none" : mode.toString();
+    }
+}

@@ -1,0 +1,9 @@
+package dev.pgvault.dump;
+
+import dev.pgvault.archive.Manifest;
+import java.time.Instant;
+import java.util.List;
+
+/** What a dump read: the server, the snapshot, and each table's row count and content hash. */
+public record DumpResult(String database, String serverVersion, int serverVersionNum, Instant snapshotTime,
+                         List<Manifest.Table> tables) {}

@@ -1,0 +1,92 @@
+package dev.pgvault.repository;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A backup's object key, in the seed runbook's names so that {@code aws s3 cp} + {@code gunzip}
+ * + {@code psql} keep working:
+ * <pre>
+ *   daily/auth-db-backup-2026-11-24.sql.gz[.enc|.gpg]
+ *   manual/auth-db-manual-2026-11-24-101530.sql.gz[.enc|.gpg]
+ * </pre>
+ * Dates are UTC. {@code auth-db} is the configured backup name.
+ */
+public record BackupKey(BackupKind kind, String backupName, LocalDateTime time, String suffix) {
+    public static final String MANIFEST_SUFFIX = ".manifest.json";
+    public static final String LOCK_SUFFIX = ".lock";
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd");
+    private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss");
+    private static final Pattern KEY = Pattern.compile(
+            "(daily|manual|weekly|monthly|yearly)/([a-z0-9][a-z0-9-]*?)-(backup|manual)-"
+                    + "(\\d{4}-\\d{2}-\\d{2})(?:-(\\d{6}))?(\\.sql(?:\\.[a-z0-9]+)*)");
+
+    public static BackupKey create(BackupKind kind, String backupName, Instant now, String suffix) {
+        checkName(backupName);
+        LocalDateTime utc = LocalDateTime.ofInstant(now, ZoneOffset.UTC).withNano(0);
+        if (kind != BackupKind.MANUAL) {
+            utc = utc.toLocalDate().atStartOfDay();
+        }
+        return new BackupKey(kind, backupName, utc, suffix);
+    }
+
+    public static void checkName(String backupName) {
+        if (backupName == null || !NAME.matcher(backupName).matches()) {
+            throw new dev.pgvault.errors.ConfigurationException("backup name '" + backupName
+                    + "' must be lower-case letters, digits and dashes (like auth-db), at most 63 characters");
+        }
+    }
+
+    /** Parses a backup object's key; empty for manifests, locks and anything else. */
+    public static Optional<BackupKey> parse(String key) {
+        Matcher m = KEY.matcher(key);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        BackupKind kind = BackupKind.parse(m.group(1));
+        boolean manualName = m.group(3).equals("manual");
+        if ((kind == BackupKind.MANUAL) != manualName || (m.group(5) != null) != manualName) {
+            return Optional.empty();
+        }
+        LocalDate date = LocalDate.parse(m.group(4), DAY);
+        LocalDateTime time = manualName
+                ? LocalDateTime.parse(m.group(4) + "-" + m.group(5), SECOND)
+                : date.atStartOfDay();
+        return Optional.of(new BackupKey(kind, m.group(2), time, m.group(6)));
+    }
+
+    public String key() {
+        String stamp = kind == BackupKind.MANUAL ? time.format(SECOND) : time.toLocalDate().format(DAY);
+        return kind.folder() + "/" + backupName + "-" + kind.word() + "-" + stamp + suffix;
+    }
+
+    public String manifestKey() {
+        return key() + MANIFEST_SUFFIX;
+    }
+
+    public String lockKey() {
+        return key() + LOCK_SUFFIX;
+    }
+
+    /** The same backup's name in another folder (tiering copies keep the date). */
+    public BackupKey in(BackupKind other) {
+        return new BackupKey(other, backupName, time, suffix);
+    }
+
+    public Instant instant() {
+        return time.toInstant(ZoneOffset.UTC);
+    }
+
+    @Override
+    public String toString() {
+        return key();
+    }
+}
