@@ -1,0 +1,65 @@
+package dev.pgvault.metrics;
+
+import java.time.Duration;
+import java.time.Instant;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+import software.amazon.lambda.powertools.metrics.model.DimensionSet;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+/**
+ * Backup metrics as CloudWatch Embedded Metric Format lines on stdout, through Powertools'
+ * functional API (no aspect weaving). One dimension, the backup name, so the template's
+ * alarms match every run of that database whatever its kind.
+ */
+public final class EmfBackupMetrics implements BackupMetrics {
+    public static final String SUCCEEDED = "BackupSucceeded";
+    public static final String FAILED = "BackupFailed";
+    public static final String DURATION = "BackupDuration";
+    public static final String SIZE = "BackupSize";
+    public static final String RAW_SIZE = "BackupRawSize";
+    public static final String ROWS = "BackupRows";
+    public static final String LAST_BACKUP = "LastBackupTimestamp";
+    public static final String DIMENSION = "BackupName";
+
+    private final Metrics metrics;
+    private final String backupName;
+
+    public EmfBackupMetrics(String namespace, String backupName) {
+        this(MetricsFactory.getMetricsInstance(), namespace, backupName);
+    }
+
+    EmfBackupMetrics(Metrics metrics, String namespace, String backupName) {
+        this.metrics = metrics;
+        this.backupName = backupName;
+        metrics.setNamespace(namespace);
+        metrics.setRaiseOnEmptyMetrics(false);
+    }
+
+    @Override
+    public void backupSucceeded(String kind, Duration duration, long storedBytes, long rawBytes, long rows,
+                                Instant finishedAt) {
+        metrics.flushMetrics(m -> {
+            m.addDimension(DimensionSet.of(DIMENSION, backupName));
+            m.addMetadata("kind", kind);
+            m.addMetric(SUCCEEDED, 1, MetricUnit.COUNT);
+            m.addMetric(FAILED, 0, MetricUnit.COUNT);
+            m.addMetric(DURATION, duration.toMillis() / 1000.0, MetricUnit.SECONDS);
+            m.addMetric(SIZE, storedBytes, MetricUnit.BYTES);
+            m.addMetric(RAW_SIZE, rawBytes, MetricUnit.BYTES);
+            m.addMetric(ROWS, rows, MetricUnit.COUNT);
+            m.addMetric(LAST_BACKUP, finishedAt.getEpochSecond(), MetricUnit.NONE);
+        });
+    }
+
+    @Override
+    public void backupFailed(String kind, String errorType) {
+        metrics.flushMetrics(m -> {
+            m.addDimension(DimensionSet.of(DIMENSION, backupName));
+            m.addMetadata("kind", kind);
+            m.addMetadata("error", errorType);
+            m.addMetric(FAILED, 1, MetricUnit.COUNT);
+            m.addMetric(SUCCEEDED, 0, MetricUnit.COUNT);
+        });
+    }
+}

@@ -1,0 +1,186 @@
+package dev.pgvault.restore;
+
+import dev.pgvault.archive.Compression;
+import dev.pgvault.archive.Manifest;
+import dev.pgvault.archive.VerifyingInputStream;
+import dev.pgvault.dump.DatabaseErrors;
+import dev.pgvault.errors.IntegrityException;
+import dev.pgvault.errors.PgvaultException;
+import dev.pgvault.errors.RestoreFailedException;
+import dev.pgvault.errors.TargetNotEmptyException;
+import dev.pgvault.repository.BackupCatalog;
+import dev.pgvault.repository.BackupStore;
+import dev.pgvault.verify.ContentCheck;
+import dev.pgvault.verify.VerificationResult;
+import dev.pgvault.verify.VerificationStatus;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Restores a backup into a database, all or nothing: one transaction holds the whole script,
+ * and it commits only after the stored object's SHA-256 matched its manifest and (by default)
+ * every restored table matched the manifest's row counts and content hashes. A damaged,
+ * truncated or altered backup, a failing statement or a mismatch rolls everything back.
+ */
+public final class RestoreService {
+    /** Wraps the stored bytes in decryption, given the manifest; identity for unencrypted backups. */
+    @FunctionalInterface
+    public interface Decryption {
+        InputStream open(InputStream stored, Manifest manifest) throws IOException;
+
+        Decryption NONE = (stored, manifest) -> {
+            if (!"none".equals(manifest.encryptionMode())) {
+                throw new PgvaultException("backup " + manifest.key() + " is encrypted (" + manifest.encryptionMode()
+                        + "); give the key to decrypt it");
+            }
+            return stored;
+        };
+    }
+
+    private final BackupStore store;
+    private final Clock clock;
+
+    public RestoreService(BackupStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** Restores {@code keyOrLatest} from the repository into the target connection's database. */
+    public RestoreReport restore(String keyOrLatest, Connection target, String targetName, RestoreOptions options,
+                                 Decryption decryption, ScriptApplier.Progress progress) {
+        BackupCatalog catalog = new BackupCatalog(store);
+        String key = catalog.resolve(keyOrLatest);
+        Manifest manifest = catalog.manifest(key);
+        Instant started = clock.instant();
+        try {
+            prepare(target, options);
+            VerifyingInputStream stored = new VerifyingInputStream(
+                    new BufferedInputStream(store.open(key), 1 << 16), manifest.sha256(), manifest.storedBytes(), key);
+            ScriptApplier.Outcome outcome;
+            try (stored) {
+                outcome = applyChecked(stored, target, manifest, decryption, progress);
+            }
+            VerificationResult verification = null;
+            if (options.verify()) {
+                List<String> differences = ContentCheck.differences(target, manifest);
+                verification = new VerificationResult(key,
+                        differences.isEmpty() ? VerificationStatus.OK : VerificationStatus.CONTENT_MISMATCH,
+                        differences, clock.instant(), Duration.between(started, clock.instant()));
+                if (!differences.isEmpty()) {
+                    throw new RestoreFailedException("the restored database does not match backup " + key + "'s"
+                            + " manifest: " + String.join("; ", differences) + "; the restore was rolled back");
+                }
+            }
+            target.commit();
+            return new RestoreReport(key, targetName, outcome.tables(), outcome.rows(),
+                    Duration.between(started, clock.instant()), verification, outcome.producer());
+        } catch (SQLException e) {
+            rollback(target);
+            throw new RestoreFailedException("restoring " + key + " into " + targetName + " failed: "
+                    + DatabaseErrors.describe(e) + "; the restore was rolled back", e);
+        } catch (IOException e) {
+            rollback(target);
+            throw new RestoreFailedException("could not read backup " + key + ": " + e.getMessage()
+                    + "; the restore was rolled back", e);
+        } catch (RuntimeException e) {
+            rollback(target);
+            throw e;
+        }
+    }
+
+    /** Restores a plain SQL script (ours or pg_dump's, optionally gzipped) that has no manifest. */
+    public RestoreReport restoreScript(InputStream script, String sourceName, Connection target, String targetName,
+                                       RestoreOptions options, ScriptApplier.Progress progress) {
+        Instant started = clock.instant();
+        try {
+            prepare(target, options);
+            InputStream sql = sourceName.endsWith(".gz")
+                    ? Compression.GZIP.decompress(new BufferedInputStream(script, 1 << 16))
+                    : new BufferedInputStream(script, 1 << 16);
+            ScriptApplier.Outcome outcome = ScriptApplier.apply(sql, target, progress);
+            target.commit();
+            return new RestoreReport(sourceName, targetName, outcome.tables(), outcome.rows(),
+                    Duration.between(started, clock.instant()), null, outcome.producer());
+        } catch (SQLException e) {
+            rollback(target);
+            throw new RestoreFailedException("restoring " + sourceName + " failed: " + DatabaseErrors.describe(e)
+                    + "; the restore was rolled back", e);
+        } catch (IOException e) {
+            rollback(target);
+            throw new RestoreFailedException("could not read " + sourceName + ": " + e.getMessage()
+                    + "; the restore was rolled back", e);
+        } catch (RuntimeException e) {
+            rollback(target);
+            throw e;
+        }
+    }
+
+    private static void prepare(Connection target, RestoreOptions options) throws SQLException {
+        target.setAutoCommit(false);
+        if (options.clean()) {
+            TargetDatabase.clean(target);
+            return;
+        }
+        if (!options.allowNonEmpty()) {
+            List<String> existing = TargetDatabase.existingObjects(target);
+            if (!existing.isEmpty()) {
+                target.rollback();
+                throw new TargetNotEmptyException("the target database is not empty (it holds "
+                        + String.join(", ", existing) + (existing.size() == 10 ? ", ..." : "")
+                        + "); restore into an empty database, or pass --clean to drop its schemas first,"
+                        + " or --allow-non-empty to apply on top; nothing was changed");
+            }
+        }
+    }
+
+    /**
+     * Applies the script; whatever fails, the stored object's checksum is checked first, so
+     * damage is reported as damage rather than as the parse error it caused.
+     */
+    private static ScriptApplier.Outcome applyChecked(VerifyingInputStream stored, Connection target, Manifest manifest,
+                                                      Decryption decryption, ScriptApplier.Progress progress)
+            throws IOException {
+        ScriptApplier.Outcome outcome;
+        try {
+            InputStream plain = decryption.open(stored, manifest);
+            InputStream sql = Compression.fromId(manifest.compression().algorithm()).decompress(plain);
+            outcome = ScriptApplier.apply(sql, target, progress);
+            drain(sql);
+        } catch (RuntimeException | IOException e) {
+            try {
+                stored.verify();
+            } catch (IntegrityException damaged) {
+                damaged.addSuppressed(e);
+                throw damaged;
+            } catch (IOException | RuntimeException unreadable) {
+                e.addSuppressed(unreadable);
+            }
+            throw e;
+        }
+        stored.verify();
+        return outcome;
+    }
+
+    /** Reads what follows the script's end, so the decompressor checks its own trailer (CRC, size). */
+    private static void drain(InputStream sql) throws IOException {
+        byte[] buffer = new byte[8192];
+        while (sql.read(buffer) >= 0) {
+            // a script's trailing bytes carry nothing to apply
+        }
+    }
+
+    private static void rollback(Connection target) {
+        try {
+            target.rollback();
+        } catch (SQLException ignored) {
+            // the connection is gone, and the transaction with it
+        }
+    }
+}
