@@ -289,10 +289,14 @@ public final class ScriptReader {
     }
 
     private void rememberComment(String comment) {
-        if (firstComment == null && !comment.strip().equals("--")) {
-            firstComment = comment.strip();
+        String text = comment.strip();
+        if (text.equals("--")) {
+            return; // pg_dump frames its comments with bare "--" lines
         }
-        lastComment = comment.strip();
+        if (firstComment == null) {
+            firstComment = text;
+        }
+        lastComment = text;
     }
 
     private void blockComment(OutputStream text) throws IOException {
