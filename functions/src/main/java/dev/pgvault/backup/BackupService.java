@@ -12,7 +12,10 @@ import dev.pgvault.dump.DumpResult;
 import dev.pgvault.dump.Dumper;
 import dev.pgvault.errors.BackupFailedException;
 import dev.pgvault.errors.BackupInProgressException;
+import dev.pgvault.errors.ConfigurationException;
+import dev.pgvault.errors.InvalidRequestException;
 import dev.pgvault.errors.PgvaultException;
+import dev.pgvault.errors.UnsupportedObjectException;
 import dev.pgvault.metrics.BackupMetrics;
 import dev.pgvault.repository.BackupKey;
 import dev.pgvault.repository.BackupStore;
@@ -84,9 +87,10 @@ public final class BackupService {
                     manifest.totalRows(), manifest.storedBytes());
             return new BackupOutcome(key.key(), manifest, null);
         } catch (RuntimeException e) {
-            // A named cause (unsupported objects, configuration) stays what it is; anything else
-            // becomes a BackupFailedException naming the key.
-            RuntimeException failure = e instanceof PgvaultException && e.getClass() != PgvaultException.class
+            // What the operator must fix (unsupported objects, configuration) stays what it is;
+            // anything else becomes a BackupFailedException naming the key, its cause kept.
+            RuntimeException failure = e instanceof UnsupportedObjectException || e instanceof ConfigurationException
+                    || e instanceof InvalidRequestException
                     ? e
                     : new BackupFailedException("backup " + key + " to " + store.location() + " failed: "
                             + e.getMessage() + "; nothing was stored under that key", e);
