@@ -17,6 +17,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class LocalBinaryPostgres implements ThrowawayPostgres {
     private static final String SUPERUSER = "postgres";
+    /** The superuser comes in without a password; every other role must give its own, as on RDS. */
+    private static final String HBA = """
+            local all all trust
+            host all postgres 127.0.0.1/32 trust
+            host all postgres ::1/128 trust
+            host all all 127.0.0.1/32 scram-sha-256
+            host all all ::1/128 scram-sha-256
+            """;
 
     private final Path bin;
     private final Path root;
@@ -39,6 +47,7 @@ final class LocalBinaryPostgres implements ThrowawayPostgres {
             }
             run(List.of(bin.resolve("initdb").toString(), "-D", root.resolve("data").toString(),
                     "-U", SUPERUSER, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"), asRoot, root);
+            Files.writeString(root.resolve("data/pg_hba.conf"), HBA);
             IOException lastFailure = null;
             for (int attempt = 0; attempt < 5; attempt++) {
                 int port = freePort();

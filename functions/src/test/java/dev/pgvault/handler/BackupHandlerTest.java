@@ -1,0 +1,181 @@
+package dev.pgvault.handler;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.pgvault.config.AwsClients;
+import dev.pgvault.config.BackupConfig;
+import dev.pgvault.config.Environment;
+import dev.pgvault.errors.ConfigurationException;
+import dev.pgvault.errors.InvalidRequestException;
+import dev.pgvault.metrics.EmfBackupMetrics;
+import dev.pgvault.sandbox.SampleDatabase;
+import dev.pgvault.testing.Events;
+import dev.pgvault.testing.SharedS3;
+import dev.pgvault.testing.TestContext;
+import dev.pgvault.testing.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * The backup function driven by the events/ files, against a real PostgreSQL, the S3 protocol
+ * server, and Secrets Manager's JSON protocol served over HTTP.
+ */
+class BackupHandlerTest {
+    private static final String SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/auth-db-AbCdEf";
+    private static final String PASSWORD = "s3cr3t-Pa55word!";
+
+    @RegisterExtension
+    final TestDatabase db = new TestDatabase();
+
+    private WireMockServer secretsManager;
+    private S3Client s3;
+    private String bucket;
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    private PrintStream originalOut;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        try (Connection c = db.connect()) {
+            SampleDatabase.load(c, 25);
+            // The function logs in with a password, as against RDS.
+            c.createStatement().execute("CREATE ROLE backup_user LOGIN SUPERUSER PASSWORD '" + PASSWORD + "'");
+        }
+        secretsManager = new WireMockServer(wireMockConfig().dynamicPort());
+        secretsManager.start();
+        String rdsSecret = "{\"username\":\"backup_user\",\"password\":\"" + PASSWORD + "\",\"engine\":\"postgres\","
+                + "\"host\":\"127.0.0.1\",\"port\":" + db.server().port() + ",\"dbname\":\"" + db.name() + "\"}";
+        secretsManager.stubFor(post(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("secretsmanager.GetSecretValue"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody("{\"ARN\":\"" + SECRET_ARN + "\",\"Name\":\"prod/auth-db\",\"SecretString\":"
+                                + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(rdsSecret) + "}")));
+        s3 = SharedS3.client();
+        bucket = SharedS3.newBucket();
+        originalOut = System.out;
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void tearDown() {
+        System.setOut(originalOut);
+        secretsManager.stop();
+        s3.close();
+        db.execute("postgres", "DROP ROLE IF EXISTS backup_user");
+    }
+
+    private BackupHandler handler(Instant now) {
+        BackupConfig config = BackupConfig.from(new Environment(Map.of(
+                BackupConfig.BUCKET, bucket,
+                BackupConfig.BACKUP_NAME, "auth-db",
+                BackupConfig.DATABASE_SECRET, SECRET_ARN,
+                BackupConfig.METRICS_NAMESPACE, "pgvault-test")));
+        SecretsManagerClient secrets = SecretsManagerClient.builder()
+                .endpointOverride(URI.create(secretsManager.baseUrl()))
+                .region(Region.EU_WEST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+        return new BackupHandler(config, new AwsClients(s3, secrets, null),
+                new EmfBackupMetrics("pgvault-test", "auth-db"), Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    @Test
+    void scheduledEventWritesTheDailyBackupAndEmitsMetrics() {
+        Map<String, Object> response = handler(Instant.parse("2026-11-24T02:00:03Z"))
+                .handleRequest(Events.load("backup-scheduled.json"), new TestContext("pgvault-backup", 900_000));
+
+        assertThat(response).containsEntry("status", "written")
+                .containsEntry("key", "daily/auth-db-backup-2026-11-24.sql.gz")
+                .containsEntry("tables", 2);
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).extracting(o -> o.key())
+                .containsExactly("daily/auth-db-backup-2026-11-24.sql.gz",
+                        "daily/auth-db-backup-2026-11-24.sql.gz.manifest.json");
+        String emf = stdout.toString(StandardCharsets.UTF_8);
+        assertThat(emf).contains("\"" + EmfBackupMetrics.SUCCEEDED + "\"").contains("\"pgvault-test\"")
+                .contains("\"" + EmfBackupMetrics.LAST_BACKUP + "\"");
+        assertThat(emf).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void aDuplicateDeliveryIsSkipped() {
+        handler(Instant.parse("2026-11-24T02:00:03Z"))
+                .handleRequest(Events.load("backup-scheduled.json"), new TestContext("pgvault-backup", 900_000));
+        Map<String, Object> again = handler(Instant.parse("2026-11-24T02:00:09Z"))
+                .handleRequest(Events.load("backup-scheduled.json"), new TestContext("pgvault-backup", 900_000));
+        assertThat(again).containsEntry("status", "skipped");
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).hasSize(2);
+    }
+
+    @Test
+    void manualEventWritesToManual() {
+        Map<String, Object> response = handler(Instant.parse("2026-11-24T10:15:30Z"))
+                .handleRequest(Events.load("backup-manual.json"), new TestContext("pgvault-backup", 900_000));
+        assertThat(response).containsEntry("key", "manual/auth-db-manual-2026-11-24-101530.sql.gz");
+    }
+
+    @Test
+    void anEventWithoutAKindIsRefusedAndNothingIsWritten() {
+        assertThatThrownBy(() -> handler(Instant.now()).handleRequest(Map.of("foo", "bar"),
+                new TestContext("pgvault-backup", 900_000)))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("\"kind\"");
+        assertThatThrownBy(() -> handler(Instant.now()).handleRequest(Map.of("kind", "weekly"),
+                new TestContext("pgvault-backup", 900_000)))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("tiering");
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).isEmpty();
+    }
+
+    @Test
+    void aWrongPasswordFailsWithoutRevealingIt() {
+        db.execute("postgres", "ALTER ROLE backup_user PASSWORD 'rotated-elsewhere'");
+        assertThatThrownBy(() -> handler(Instant.parse("2026-11-24T02:00:03Z"))
+                .handleRequest(Events.load("backup-scheduled.json"), new TestContext("pgvault-backup", 900_000)))
+                .hasMessageContaining("password authentication failed")
+                .satisfies(e -> assertThat(stackText(e)).doesNotContain(PASSWORD));
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("\"" + EmfBackupMetrics.FAILED + "\"")
+                .doesNotContain(PASSWORD);
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).isEmpty();
+    }
+
+    @Test
+    void missingConfigurationNamesTheVariable() {
+        assertThatThrownBy(() -> BackupConfig.from(new Environment(Map.of(BackupConfig.BUCKET, "b"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(BackupConfig.DATABASE_SECRET);
+        assertThatThrownBy(() -> BackupConfig.from(new Environment(Map.of(BackupConfig.BUCKET, "b",
+                BackupConfig.DATABASE_SECRET, "x", BackupConfig.COMPRESSION_LEVEL, "11"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(BackupConfig.COMPRESSION_LEVEL);
+    }
+
+    private static String stackText(Throwable e) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(text));
+        return text.toString();
+    }
+}
