@@ -1,0 +1,22 @@
+package dev.pgvault.cli;
+
+import dev.pgvault.repository.BackupStore;
+import picocli.CommandLine.Option;
+
+/** --repo and how to reach it; mixed into every command that reads or writes backups. */
+public final class RepositoryOptions {
+    @Option(names = "--repo", required = true, paramLabel = "REPO",
+            description = "Where backups live: s3://bucket/prefix or a local directory.")
+    String repo;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL",
+            description = "An S3-compatible endpoint instead of AWS (path-style addressing).")
+    String s3Endpoint;
+
+    @Option(names = "--region", paramLabel = "REGION", description = "AWS region (default: AWS_REGION or the profile's).")
+    String region;
+
+    BackupStore open() {
+        return RepositoryLocation.open(repo, s3Endpoint, region);
+    }
+}
