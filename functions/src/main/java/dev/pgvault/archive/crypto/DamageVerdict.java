@@ -30,7 +30,7 @@ final class DamageVerdict {
         }
         String detail = cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")";
         return new TamperedBackupException(mode + "-encrypted backup is damaged or was altered: " + problem
-                + " after " + counted.count() + " stored bytes" + detail, cause);
+                + " (noticed after reading " + counted.count() + " stored bytes)" + detail, cause);
     }
 
     static TruncatedBackupException truncated(String mode, long read, Long recordedBytes, Throwable cause) {

@@ -12,7 +12,7 @@ public final class Decryptors {
         return NoEncryption.INSTANCE;
     }
 
-    /** Opens openssl-mode backups (and unencrypted ones) with a passphrase. */
+    /** Opens openssl-encrypted backups (and unencrypted ones) with a passphrase. */
     public static Decryptor openssl(Passphrase passphrase) {
         return new OpensslDecryptor(passphrase);
     }

@@ -84,7 +84,7 @@ final class OpensslDecryptingStream extends DecryptingStream {
         } catch (BadPaddingException | IllegalBlockSizeException e) {
             if (parameters.hmac() != null) {
                 // The MAC matched, so these are the bytes pgvault wrote; a bad padding would mean a bug.
-                throw new TamperedBackupException("openssl-mode backup passed its MAC check but has a bad padding", e);
+                throw new TamperedBackupException("openssl-encrypted backup passed its MAC check but has a bad padding", e);
             }
             throw new WrongKeyException("openssl-mode object does not decrypt: wrong passphrase or iteration count "
                     + "(" + parameters.iterations() + "), or the object is damaged; with no recorded MAC "

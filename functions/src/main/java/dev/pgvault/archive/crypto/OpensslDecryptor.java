@@ -71,13 +71,13 @@ final class OpensslDecryptor implements Decryptor {
             throw DamageVerdict.truncated(mode(), header.length, parameters.encryptedBytes(), null);
         }
         if (!Arrays.equals(header, 0, OpensslFormat.MAGIC.length, OpensslFormat.MAGIC, 0, OpensslFormat.MAGIC.length)) {
-            throw new TamperedBackupException("openssl-mode backup does not start with openssl's 'Salted__' header: "
+            throw new TamperedBackupException("openssl-encrypted backup does not start with openssl's 'Salted__' header: "
                     + "it was altered, or it is not an openssl-mode object");
         }
         byte[] salt = Arrays.copyOfRange(header, OpensslFormat.MAGIC.length, OpensslFormat.HEADER_BYTES);
         HexFormat hex = HexFormat.of();
         if (parameters.salt() != null && !hex.formatHex(salt).equalsIgnoreCase(parameters.salt())) {
-            throw new TamperedBackupException("openssl-mode backup's salt " + hex.formatHex(salt)
+            throw new TamperedBackupException("openssl-encrypted backup's salt " + hex.formatHex(salt)
                     + " differs from the " + parameters.salt() + " its manifest records: the header was altered");
         }
         OpensslKeys keys = OpensslKeys.derive(passphrase, salt, parameters.iterations());
@@ -86,7 +86,7 @@ final class OpensslDecryptor implements Decryptor {
             String hint = passphrase.endsWithCarriageReturn()
                     ? " (the passphrase's line ends with a carriage return: was the key file saved with Windows line ends?)"
                     : "";
-            throw new WrongKeyException("the passphrase does not open this openssl-mode backup: its key check, "
+            throw new WrongKeyException("the passphrase does not open this openssl-encrypted backup: its key check, "
                     + "derived with " + parameters.iterations() + " PBKDF2 iterations, differs from the manifest's" + hint);
         }
         Mac mac = keys.newMac();

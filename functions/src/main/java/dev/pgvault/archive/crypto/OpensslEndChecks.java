@@ -16,7 +16,7 @@ final class OpensslEndChecks {
             throw DamageVerdict.truncated(OpensslParameters.MODE, storedBytes, recorded, null);
         }
         if (recorded != null && storedBytes > recorded) {
-            throw new TamperedBackupException("openssl-mode backup is " + storedBytes + " bytes long, longer than the "
+            throw new TamperedBackupException("openssl-encrypted backup is " + storedBytes + " bytes long, longer than the "
                     + recorded + " its manifest records: bytes were added");
         }
         long ciphertext = storedBytes - OpensslFormat.HEADER_BYTES;
@@ -26,7 +26,7 @@ final class OpensslEndChecks {
         }
         if (parameters.hmac() != null
                 && !MessageDigest.isEqual(mac.doFinal(), HexFormat.of().parseHex(parameters.hmac()))) {
-            throw new TamperedBackupException("openssl-mode backup fails its HMAC-SHA256 check: "
+            throw new TamperedBackupException("openssl-encrypted backup fails its HMAC-SHA256 check: "
                     + "its bytes differ from those written (the key is right: its key check matched)");
         }
     }

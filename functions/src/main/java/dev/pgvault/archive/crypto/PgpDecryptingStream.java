@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.bouncycastle.openpgp.PGPCompressedData;
 import org.bouncycastle.openpgp.PGPEncryptedData;
@@ -122,20 +123,22 @@ final class PgpDecryptingStream extends DecryptingStream {
         return sessions;
     }
 
-    /** A message naming keys its manifest does not had its header altered: say so rather than "wrong key". */
+    /**
+     * A message whose recipients differ from those its manifest records had its header altered (a
+     * changed key id, a lost session key packet): say so, rather than "wrong key".
+     */
     private static void checkRecipientsAreRecorded(List<PGPPublicKeyEncryptedData> sessions, PgpParameters recorded) {
         if (recorded.recipients().isEmpty()) {
             return;
         }
         Set<String> recordedIds = recorded.recipients().stream()
-                .map(PgpParameters.PgpRecipient::keyId).collect(Collectors.toSet());
-        for (PGPPublicKeyEncryptedData session : sessions) {
-            String keyId = PgpRecipientKeys.keyIdHex(session.getKeyIdentifier().getKeyId());
-            if (!recordedIds.contains(keyId)) {
-                throw new TamperedBackupException("pgp-encrypted backup names key id " + keyId
-                        + ", which is not among the recipients its manifest records " + recordedIds
-                        + ": its header was altered");
-            }
+                .map(PgpParameters.PgpRecipient::keyId).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> messageIds = sessions.stream()
+                .map(session -> PgpRecipientKeys.keyIdHex(session.getKeyIdentifier().getKeyId()))
+                .collect(Collectors.toCollection(TreeSet::new));
+        if (!messageIds.equals(recordedIds)) {
+            throw new TamperedBackupException("pgp-encrypted backup is encrypted to key ids " + messageIds
+                    + " but its manifest records " + recordedIds + ": its header was altered");
         }
     }
 

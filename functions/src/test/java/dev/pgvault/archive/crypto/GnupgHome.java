@@ -89,7 +89,8 @@ final class GnupgHome implements AutoCloseable {
     /** {@code gpg --decrypt}; the result tells success or failure (not asserted here). */
     ExternalTool.Result decrypt(Path encrypted, Path plaintext, String passphrase) {
         List<String> command = base(passphrase);
-        command.addAll(List.of("--output", plaintext.toString(), "--decrypt", encrypted.toString()));
+        // --verbose: gpg then names the cipher and the integrity protection it found.
+        command.addAll(List.of("--verbose", "--output", plaintext.toString(), "--decrypt", encrypted.toString()));
         return ExternalTool.run(command, environment(), null, null);
     }
 
