@@ -10,8 +10,8 @@ import org.bouncycastle.openpgp.PGPEncryptedDataGenerator;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPLiteralData;
 import org.bouncycastle.openpgp.PGPLiteralDataGenerator;
-import org.bouncycastle.openpgp.operator.bc.BcPGPDataEncryptorBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPublicKeyKeyEncryptionMethodGenerator;
+import org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder;
 
 /**
  * Writes an OpenPGP message that {@code gpg --decrypt} opens: one public-key encrypted session key
@@ -45,8 +45,11 @@ final class PgpEncryptor implements Encryptor {
     @Override
     public EncryptingStream encrypt(OutputStream sink) throws IOException {
         CountingOutputStream counted = new CountingOutputStream(sink);
+        // The bulk cipher from the JDK (AES-NI, hardware SHA-1 for the MDC): in the benchmark it costs
+        // the backup a fraction of what Bouncy Castle's pure-Java AES does. The session key packets
+        // still come from Bouncy Castle's own code, which needs no JCA provider for Curve25519.
         PGPEncryptedDataGenerator encryption = new PGPEncryptedDataGenerator(
-                new BcPGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
+                new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
                         .setWithIntegrityPacket(true)
                         .setSecureRandom(random));
         for (PgpRecipientKey recipient : recipients) {
