@@ -24,7 +24,6 @@ import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
 import org.bouncycastle.openpgp.PGPSecretKey;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
-import org.bouncycastle.openpgp.operator.bc.BcPublicKeyDataDecryptorFactory;
 
 /**
  * The literal data of an OpenPGP message, decrypted as it is read. At the literal data's end, the
@@ -88,7 +87,7 @@ final class PgpDecryptingStream extends DecryptingStream {
                     + "modification detection); it cannot be checked, so it is refused");
         }
         try {
-            InputStream clear = session.getDataStream(new BcPublicKeyDataDecryptorFactory(privateKey));
+            InputStream clear = session.getDataStream(new PgpDataDecryptorFactory(privateKey));
             InputStream literal = literalData(clear, recorded);
             return new PgpDecryptingStream(counted, decoded, session, literal, recorded.encryptedBytes());
         } catch (PGPException e) {
