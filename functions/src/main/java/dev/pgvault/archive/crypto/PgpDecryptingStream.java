@@ -86,14 +86,19 @@ final class PgpDecryptingStream extends DecryptingStream {
             throw new IntegrityException("the OpenPGP message has no integrity protection (a legacy packet without "
                     + "modification detection); it cannot be checked, so it is refused");
         }
+        InputStream clear;
         try {
-            InputStream clear = session.getDataStream(new PgpDataDecryptorFactory(privateKey));
-            InputStream literal = literalData(clear, recorded);
-            return new PgpDecryptingStream(counted, decoded, session, literal, recorded.encryptedBytes());
+            clear = session.getDataStream(new PgpDataDecryptorFactory(privateKey));
         } catch (PGPException e) {
             throw DamageVerdict.of(MODE, "the session key encrypted to key " + keyId + " does not decrypt with that key",
                     counted, recorded.encryptedBytes(), e);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
+            throw verdictFor(e, "its encrypted data cannot be read", counted, recorded.encryptedBytes());
+        }
+        try {
+            InputStream literal = literalData(clear, recorded);
+            return new PgpDecryptingStream(counted, decoded, session, literal, recorded.encryptedBytes());
+        } catch (PGPException | IOException | RuntimeException e) {
             throw verdictFor(e, "its decrypted content is not an OpenPGP literal data packet", counted,
                     recorded.encryptedBytes());
         }
