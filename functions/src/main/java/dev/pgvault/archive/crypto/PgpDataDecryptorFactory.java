@@ -2,7 +2,7 @@ package dev.pgvault.archive.crypto;
 
 import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.openpgp.PGPException;
-import org.bouncycastle.openpgp.PGPPrivateKey;
+import org.bouncycastle.openpgp.PGPKeyPair;
 import org.bouncycastle.openpgp.PGPSessionKey;
 import org.bouncycastle.openpgp.operator.PGPDataDecryptor;
 import org.bouncycastle.openpgp.operator.SessionKeyDataDecryptorFactory;
@@ -20,8 +20,8 @@ final class PgpDataDecryptorFactory extends BcPublicKeyDataDecryptorFactory {
     private final SessionKeyDataDecryptorFactory jdkCiphers = new JceSessionKeyDataDecryptorFactoryBuilder()
             .build(new PGPSessionKey(SymmetricKeyAlgorithmTags.AES_256, new byte[32]));
 
-    PgpDataDecryptorFactory(PGPPrivateKey privateKey) {
-        super(privateKey);
+    PgpDataDecryptorFactory(PGPKeyPair key) {
+        super(key);
     }
 
     @Override

@@ -19,7 +19,7 @@ import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPLiteralData;
 import org.bouncycastle.openpgp.PGPMarker;
 import org.bouncycastle.openpgp.PGPOnePassSignatureList;
-import org.bouncycastle.openpgp.PGPPrivateKey;
+import org.bouncycastle.openpgp.PGPKeyPair;
 import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
 import org.bouncycastle.openpgp.PGPSecretKey;
 import org.bouncycastle.openpgp.PGPUtil;
@@ -68,11 +68,11 @@ final class PgpDecryptingStream extends DecryptingStream {
         checkRecipientsAreRecorded(sessions, recorded);
 
         PGPPublicKeyEncryptedData session = null;
-        PGPPrivateKey privateKey = null;
+        PGPKeyPair unlockedKey = null;
         for (PGPPublicKeyEncryptedData candidate : sessions) {
             PGPSecretKey secretKey = secretKeys.find(candidate.getKeyIdentifier().getKeyId());
             if (secretKey != null) {
-                privateKey = PgpSecretKeys.unlock(secretKey, keyPassphrase);
+                unlockedKey = PgpSecretKeys.unlock(secretKey, keyPassphrase);
                 session = candidate;
                 break;
             }
@@ -88,7 +88,7 @@ final class PgpDecryptingStream extends DecryptingStream {
         }
         InputStream clear;
         try {
-            clear = session.getDataStream(new PgpDataDecryptorFactory(privateKey));
+            clear = session.getDataStream(new PgpDataDecryptorFactory(unlockedKey));
         } catch (PGPException e) {
             throw DamageVerdict.of(MODE, "the session key encrypted to key " + keyId + " does not decrypt with that key",
                     counted, recorded.encryptedBytes(), e);

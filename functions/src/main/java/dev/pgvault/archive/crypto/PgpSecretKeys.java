@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.bouncycastle.openpgp.PGPException;
-import org.bouncycastle.openpgp.PGPPrivateKey;
+import org.bouncycastle.openpgp.PGPKeyPair;
 import org.bouncycastle.openpgp.PGPSecretKey;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPSecretKeyRingCollection;
@@ -56,14 +56,14 @@ final class PgpSecretKeys {
     }
 
     /** Unlocks one secret key; a wrong or missing passphrase is a {@link WrongKeyException} naming the key, not the passphrase. */
-    static PGPPrivateKey unlock(PGPSecretKey key, char[] passphrase) {
+    static PGPKeyPair unlock(PGPSecretKey key, char[] passphrase) {
         String id = PgpRecipientKeys.keyIdHex(key.getKeyIdentifier().getKeyId());
         if (key.isPrivateKeyEmpty()) {
             throw new WrongKeyException("the secret key file holds only a stub of key " + id
                     + " (its secret part lives elsewhere, such as a smartcard); export the full secret key");
         }
         try {
-            PGPPrivateKey unlocked = key.extractPrivateKey(new BcPBESecretKeyDecryptorBuilder(new BcPGPDigestCalculatorProvider())
+            PGPKeyPair unlocked = key.extractKeyPair(new BcPBESecretKeyDecryptorBuilder(new BcPGPDigestCalculatorProvider())
                     .build(passphrase == null ? new char[0] : passphrase));
             if (unlocked == null) {
                 throw new WrongKeyException("secret key " + id + " has no usable secret part");
