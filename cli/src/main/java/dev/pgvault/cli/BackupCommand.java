@@ -1,6 +1,8 @@
 package dev.pgvault.cli;
 
+import dev.pgvault.archive.Compression;
 import dev.pgvault.archive.Manifest;
+import dev.pgvault.archive.crypto.Encryptor;
 import dev.pgvault.backup.BackupOutcome;
 import dev.pgvault.backup.BackupRequest;
 import dev.pgvault.backup.BackupService;
@@ -28,6 +30,9 @@ public final class BackupCommand implements Callable<Integer> {
     @Mixin
     RepositoryOptions repository;
 
+    @Mixin
+    EncryptOptions encryption;
+
     @Option(names = "--manual", description = "A manual backup: manual/<name>-manual-YYYY-MM-DD-HHMMSS.sql.gz.")
     boolean manual;
 
@@ -53,11 +58,12 @@ public final class BackupCommand implements Callable<Integer> {
             throw new CommandFailure("--compression-level must be 1 to 9, got " + compressionLevel, 2);
         }
         DatabaseTarget target = database.target();
+        Encryptor encryptor = encryption.encryptor(); // bad key options fail before anything is touched
         BackupStore store = repository.open();
         BackupService service = new BackupService(store, target::connect, BackupMetrics.NONE, Clock.systemUTC(),
                 new DumpOptions(Duration.ofSeconds(lockTimeoutSeconds)));
-        BackupRequest request = BackupRequest.unencrypted(manual ? BackupKind.MANUAL : BackupKind.DAILY, name,
-                compressionLevel, Duration.ofHours(6));
+        BackupRequest request = new BackupRequest(manual ? BackupKind.MANUAL : BackupKind.DAILY, name,
+                Compression.GZIP, compressionLevel, encryptor, Duration.ofHours(6));
         BackupOutcome outcome = service.run(request, new ProgressReporter(terminal));
         if (!outcome.written()) {
             terminal.say("skipped " + store.location() + "/" + outcome.key() + ": " + outcome.skipped());

@@ -122,7 +122,7 @@ public final class DrillCommand implements Callable<Integer> {
             RestoreReport report;
             try (Connection target = scratchTarget.connect()) {
                 report = new RestoreService(store, Clock.systemUTC()).restore(backup.key(), target, scratch,
-                        RestoreOptions.defaults(), RestoreService.Decryption.NONE, new ProgressReporter(terminal));
+                        RestoreOptions.defaults(), dev.pgvault.archive.crypto.Decryptors.none(), new ProgressReporter(terminal));
             }
             step("restore", String.format("into %s: %d tables, %,d rows, checksum verified", scratch, report.tables(),
                     report.rows()), t);

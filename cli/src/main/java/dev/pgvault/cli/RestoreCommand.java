@@ -32,6 +32,9 @@ public final class RestoreCommand implements Callable<Integer> {
     @Mixin
     DatabaseOptions database;
 
+    @Mixin
+    DecryptOptions keys;
+
     @Option(names = "--repo", paramLabel = "REPO", description = "Where backups live: s3://bucket/prefix or a directory.")
     String repo;
 
@@ -72,6 +75,7 @@ public final class RestoreCommand implements Callable<Integer> {
             throw new CommandFailure("--clean and --allow-non-empty exclude each other", 2);
         }
         DatabaseTarget target = database.target();
+        var decryptor = keys.decryptor();
         RestoreOptions options = new RestoreOptions(allowNonEmpty, clean, !noVerify);
         ProgressReporter progress = new ProgressReporter(terminal);
         RestoreReport report;
@@ -86,7 +90,7 @@ public final class RestoreCommand implements Callable<Integer> {
             } else {
                 BackupStore store = RepositoryLocation.open(repo, s3Endpoint, region);
                 report = new RestoreService(store, Clock.systemUTC()).restore(backup, connection, target.toString(),
-                        options, dev.pgvault.restore.RestoreService.Decryption.NONE, progress);
+                        options, decryptor, progress);
                 if (report.verification() != null) {
                     record(store, report);
                 }

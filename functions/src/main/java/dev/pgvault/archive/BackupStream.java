@@ -1,5 +1,8 @@
 package dev.pgvault.archive;
 
+import dev.pgvault.archive.crypto.EncryptingStream;
+import dev.pgvault.archive.crypto.EncryptionParameters;
+import dev.pgvault.archive.crypto.Encryptor;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,7 +14,7 @@ import java.util.HexFormat;
 /**
  * The write side of the backup pipeline, in one pass and without a temporary file:
  * <pre>
- *   SQL --(thread boundary)--> compress --> [encrypt] --> SHA-256 + count --> destination
+ *   SQL --(thread boundary)--> compress --> encrypt (or not) --> SHA-256 + count --> destination
  * </pre>
  * {@link #finish()} flushes and closes every stage but leaves the destination open: making
  * the object visible (or not) is the caller's decision, taken only after the dump succeeded.
@@ -26,18 +29,12 @@ public final class BackupStream {
     private final MessageDigest sha256;
     private Totals totals;
 
-    /** What went through the pipeline. */
-    public record Totals(long rawBytes, long storedBytes, String sha256) {}
+    /** What went through the pipeline, and the encryption's public parameters for the manifest. */
+    public record Totals(long rawBytes, long storedBytes, String sha256, EncryptionParameters encryption) {}
 
-    /** A stage that wraps the stream of compressed bytes (encryption); closing it must close its sink. */
-    @FunctionalInterface
-    public interface Layer {
-        OutputStream wrap(OutputStream sink) throws IOException;
+    private final EncryptingStream encrypted;
 
-        Layer NONE = sink -> sink;
-    }
-
-    private BackupStream(OutputStream destination, Compression compression, int level, Layer encryption)
+    private BackupStream(OutputStream destination, Compression compression, int level, Encryptor encryptor)
             throws IOException {
         try {
             sha256 = MessageDigest.getInstance("SHA-256");
@@ -45,14 +42,15 @@ public final class BackupStream {
             throw new IllegalStateException(e);
         }
         stored = new CountingOutputStream(new DigestOutputStream(new Unclosable(destination), sha256));
-        OutputStream compressed = compression.compress(encryption.wrap(stored), level);
+        encrypted = encryptor.encrypt(stored);
+        OutputStream compressed = compression.compress(encrypted, level);
         handoff = new HandoffOutputStream(compressed, HANDOFF_BLOCK, HANDOFF_BLOCKS, "backup-compress");
         raw = new CountingOutputStream(handoff);
     }
 
-    public static BackupStream open(OutputStream destination, Compression compression, int level, Layer encryption)
+    public static BackupStream open(OutputStream destination, Compression compression, int level, Encryptor encryptor)
             throws IOException {
-        return new BackupStream(destination, compression, level, encryption);
+        return new BackupStream(destination, compression, level, encryptor);
     }
 
     /** Where the SQL goes. */
@@ -63,7 +61,8 @@ public final class BackupStream {
     public Totals finish() throws IOException {
         if (totals == null) {
             raw.close();
-            totals = new Totals(raw.count(), stored.count(), HexFormat.of().formatHex(sha256.digest()));
+            totals = new Totals(raw.count(), stored.count(), HexFormat.of().formatHex(sha256.digest()),
+                    encrypted.parameters());
         }
         return totals;
     }

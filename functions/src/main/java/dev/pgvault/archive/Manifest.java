@@ -3,14 +3,14 @@ package dev.pgvault.archive;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import dev.pgvault.archive.crypto.EncryptionParameters;
 
 /**
  * What a backup holds, written beside it as {@code <key>.manifest.json} once the backup object
  * is complete. A backup without its manifest is not a backup: listing, tiering and
  * verification ignore it. Never holds a secret.
  *
- * @param encryption mode and public parameters ({@code {"mode": "none"}} when unencrypted)
+ * @param encryption mode and public parameters ({@code {"mode": "none"}} when unencrypted; never keys)
  * @param tables     per table, the row count and order-independent content hash taken while dumping
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -30,7 +30,7 @@ public record Manifest(
         long storedBytes,
         String sha256,
         CompressionInfo compression,
-        Map<String, Object> encryption,
+        EncryptionParameters encryption,
         String contentHashAlgorithm,
         List<Table> tables) {
 
@@ -51,7 +51,6 @@ public record Manifest(
     }
 
     public String encryptionMode() {
-        Object mode = encryption == null ? null : encryption.get("mode");
-        return mode == null ? "none" : mode.toString();
+        return encryption == null ? "none" : encryption.mode();
     }
 }

@@ -1,25 +1,22 @@
 package dev.pgvault.backup;
 
-import dev.pgvault.archive.BackupStream;
 import dev.pgvault.archive.Compression;
+import dev.pgvault.archive.crypto.Encryptor;
+import dev.pgvault.archive.crypto.Encryptors;
 import dev.pgvault.repository.BackupKind;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * One backup to take.
  *
- * @param lease           how long this run may hold the key's lock (a Lambda: its remaining time)
- * @param encryption      the stage that encrypts the compressed stream ({@link BackupStream.Layer#NONE} for none)
- * @param encryptionSuffix appended to the key (".enc", ".gpg", or "")
- * @param encryptionInfo  recorded in the manifest (mode and public parameters, never keys)
+ * @param encryptor how the compressed stream is encrypted ({@link Encryptors#none()} for not at all);
+ *                  its mode names the object (".enc", ".gpg")
+ * @param lease     how long this run may hold the key's lock (a Lambda: its remaining time)
  */
 public record BackupRequest(BackupKind kind, String backupName, Compression compression, int compressionLevel,
-                            BackupStream.Layer encryption, String encryptionSuffix,
-                            java.util.function.Supplier<Map<String, Object>> encryptionInfo, Duration lease) {
+                            Encryptor encryptor, Duration lease) {
 
     public static BackupRequest unencrypted(BackupKind kind, String backupName, int compressionLevel, Duration lease) {
-        return new BackupRequest(kind, backupName, Compression.GZIP, compressionLevel, BackupStream.Layer.NONE, "",
-                () -> Map.of("mode", "none"), lease);
+        return new BackupRequest(kind, backupName, Compression.GZIP, compressionLevel, Encryptors.none(), lease);
     }
 }

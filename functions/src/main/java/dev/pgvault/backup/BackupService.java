@@ -65,7 +65,7 @@ public final class BackupService {
 
     public BackupOutcome run(BackupRequest request, DumpProgress progress) {
         Instant started = clock.instant();
-        String suffix = ".sql" + request.compression().suffix() + request.encryptionSuffix();
+        String suffix = ".sql" + request.compression().suffix() + request.encryptor().keySuffix();
         BackupKey key = BackupKey.create(request.kind(), request.backupName(), started, suffix);
         if (store.stat(key.manifestKey()).isPresent()) {
             LOG.info("backup {} already exists; nothing to do", key);
@@ -105,7 +105,7 @@ public final class BackupService {
             PendingObject pending = store.create(key.key(), estimatedSize(connection));
             try {
                 BackupStream stream = BackupStream.open(pending, request.compression(), request.compressionLevel(),
-                        request.encryption());
+                        request.encryptor());
                 DumpResult dump;
                 BackupStream.Totals totals;
                 try {
@@ -123,7 +123,7 @@ public final class BackupService {
                         dump.snapshotTime(), null, started, finished, Duration.between(started, finished).toMillis(),
                         totals.rawBytes(), totals.storedBytes(), totals.sha256(),
                         new Manifest.CompressionInfo(request.compression().id(), request.compressionLevel()),
-                        request.encryptionInfo().get(), ContentHash.ALGORITHM, dump.tables());
+                        totals.encryption(), ContentHash.ALGORITHM, dump.tables());
                 writeManifest(key, manifest);
                 return manifest;
             } finally {

@@ -10,7 +10,8 @@ import java.util.List;
  * before any work. Secrets are references (a Secrets Manager ARN), never values.
  */
 public record BackupConfig(String bucket, String prefix, String backupName, String databaseSecret,
-                           int compressionLevel, Duration lockTimeout, String metricsNamespace) {
+                           int compressionLevel, Duration lockTimeout, String metricsNamespace,
+                           EncryptionConfig encryption) {
 
     public static final String BUCKET = "PGVAULT_BUCKET";
     public static final String PREFIX = "PGVAULT_PREFIX";
@@ -38,6 +39,7 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
                 env.required(DATABASE_SECRET),
                 env.integer(COMPRESSION_LEVEL, Compression.DEFAULT_LEVEL, 1, 9),
                 Duration.ofSeconds(env.integer(LOCK_TIMEOUT_SECONDS, 60, 1, 3600)),
-                env.optional(METRICS_NAMESPACE, "pgvault"));
+                env.optional(METRICS_NAMESPACE, "pgvault"),
+                EncryptionConfig.from(env));
     }
 }

@@ -9,6 +9,8 @@ import dev.pgvault.config.AwsClients;
 import dev.pgvault.config.BackupConfig;
 import dev.pgvault.config.DatabaseTarget;
 import dev.pgvault.config.Environment;
+import dev.pgvault.config.SecretResolver;
+import dev.pgvault.archive.Compression;
 import dev.pgvault.dump.DumpOptions;
 import dev.pgvault.dump.DumpProgress;
 import dev.pgvault.errors.InvalidRequestException;
@@ -53,15 +55,15 @@ public final class BackupHandler implements RequestHandler<Map<String, Object>, 
 
     private Map<String, Object> backUp(Map<String, Object> event, Context context) {
         BackupKind kind = kindOf(event);
-        DatabaseTarget database = DatabaseTarget.parseSecret(
-                clients.secretResolver().resolve(config.databaseSecret()), "secret " + config.databaseSecret());
+        SecretResolver secrets = clients.secretResolver(); // one per invocation: each secret read once
+        DatabaseTarget database = DatabaseTarget.parseSecret(secrets.resolve(config.databaseSecret()),
+                "secret " + config.databaseSecret());
         BackupService service = new BackupService(new S3Store(clients.s3(), config.bucket(), config.prefix()),
                 database::connect, metrics, clock, new DumpOptions(config.lockTimeout()));
         // The lock outlives this invocation by a minute at most: a killed run frees the key soon.
         Duration lease = Duration.ofMillis(context.getRemainingTimeInMillis()).plusMinutes(1);
-        BackupOutcome outcome = service.run(
-                BackupRequest.unencrypted(kind, config.backupName(), config.compressionLevel(), lease),
-                DumpProgress.NONE);
+        BackupOutcome outcome = service.run(new BackupRequest(kind, config.backupName(), Compression.GZIP,
+                config.compressionLevel(), config.encryption().encryptor(secrets), lease), DumpProgress.NONE);
         return response(outcome);
     }
 

@@ -3,9 +3,11 @@ package dev.pgvault.restore;
 import dev.pgvault.archive.Compression;
 import dev.pgvault.archive.Manifest;
 import dev.pgvault.archive.VerifyingInputStream;
+import dev.pgvault.archive.crypto.DecryptingStream;
+import dev.pgvault.archive.crypto.Decryptor;
+import dev.pgvault.errors.WrongKeyException;
 import dev.pgvault.dump.DatabaseErrors;
 import dev.pgvault.errors.IntegrityException;
-import dev.pgvault.errors.PgvaultException;
 import dev.pgvault.errors.RestoreFailedException;
 import dev.pgvault.errors.TargetNotEmptyException;
 import dev.pgvault.repository.BackupCatalog;
@@ -30,20 +32,6 @@ import java.util.List;
  * truncated or altered backup, a failing statement or a mismatch rolls everything back.
  */
 public final class RestoreService {
-    /** Wraps the stored bytes in decryption, given the manifest; identity for unencrypted backups. */
-    @FunctionalInterface
-    public interface Decryption {
-        InputStream open(InputStream stored, Manifest manifest) throws IOException;
-
-        Decryption NONE = (stored, manifest) -> {
-            if (!"none".equals(manifest.encryptionMode())) {
-                throw new PgvaultException("backup " + manifest.key() + " is encrypted (" + manifest.encryptionMode()
-                        + "); give the key to decrypt it");
-            }
-            return stored;
-        };
-    }
-
     private final BackupStore store;
     private final Clock clock;
 
@@ -54,7 +42,7 @@ public final class RestoreService {
 
     /** Restores {@code keyOrLatest} from the repository into the target connection's database. */
     public RestoreReport restore(String keyOrLatest, Connection target, String targetName, RestoreOptions options,
-                                 Decryption decryption, ScriptApplier.Progress progress) {
+                                 Decryptor decryptor, ScriptApplier.Progress progress) {
         BackupCatalog catalog = new BackupCatalog(store);
         String key = catalog.resolve(keyOrLatest);
         Manifest manifest = catalog.manifest(key);
@@ -65,7 +53,7 @@ public final class RestoreService {
                     new BufferedInputStream(store.open(key), 1 << 16), manifest.sha256(), manifest.storedBytes(), key);
             ScriptApplier.Outcome outcome;
             try (stored) {
-                outcome = applyChecked(stored, target, manifest, decryption, progress);
+                outcome = applyChecked(stored, target, manifest, decryptor, progress);
             }
             VerificationResult verification = null;
             if (options.verify()) {
@@ -145,14 +133,17 @@ public final class RestoreService {
      * damage is reported as damage rather than as the parse error it caused.
      */
     private static ScriptApplier.Outcome applyChecked(VerifyingInputStream stored, Connection target, Manifest manifest,
-                                                      Decryption decryption, ScriptApplier.Progress progress)
+                                                      Decryptor decryptor, ScriptApplier.Progress progress)
             throws IOException {
         ScriptApplier.Outcome outcome;
         try {
-            InputStream plain = decryption.open(stored, manifest);
+            DecryptingStream plain = decryptor.decrypt(stored, manifest.encryption());
             InputStream sql = Compression.fromId(manifest.compression().algorithm()).decompress(plain);
             outcome = ScriptApplier.apply(sql, target, progress);
             drain(sql);
+            plain.verifyToEnd(); // the MAC or OpenPGP integrity packet, which gzip's end does not reach
+        } catch (WrongKeyException e) {
+            throw e; // refused before anything was applied; the object itself is fine
         } catch (RuntimeException | IOException e) {
             try {
                 stored.verify();
