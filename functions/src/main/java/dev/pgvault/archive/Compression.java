@@ -12,6 +12,7 @@ public enum Compression {
 
     public static final int DEFAULT_LEVEL = 6;
     private static final int BUFFER = 1 << 16;
+    private static final int PARALLEL_BLOCK = 1 << 20;
 
     private final String id;
     private final String suffix;
@@ -30,9 +31,14 @@ public enum Compression {
         return suffix;
     }
 
+    /** On a machine with several cores, blocks are deflated in parallel (one gzip member all the same). */
     public OutputStream compress(OutputStream sink, int level) throws IOException {
         if (level < 1 || level > 9) {
             throw new IllegalArgumentException("gzip level must be 1..9, got " + level);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (cores > 1) {
+            return new ParallelGzipOutputStream(sink, level, cores, PARALLEL_BLOCK);
         }
         return new GZIPOutputStream(sink, BUFFER) {
             {
