@@ -18,8 +18,11 @@ public record BackupWindow(LocalTime start, LocalTime end) {
         }
         LocalTime start = LocalTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
         LocalTime end = LocalTime.of(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)));
+        if (start.equals(end)) {
+            throw new InvalidRequestException("backup window '" + text + "' starts and ends at the same time");
+        }
         Duration length = Duration.between(start, end);
-        if (length.isNegative() || length.isZero()) {
+        if (length.isNegative()) {
             length = length.plusDays(1); // a window may run past midnight
         }
         if (length.compareTo(Duration.ofMinutes(30)) < 0) {

@@ -330,6 +330,19 @@ class PitrStateMachineTest {
         assertThat(run.path("calls").size()).as("only the notice").isEqualTo(1);
     }
 
+    @Test
+    void theRequestTheCliSendsIsAcceptedAsItIs() {
+        var request = new dev.pgvault.pitr.RestoreRequest("auth-db-prod", java.util.Optional.empty(), "auth-db-prod-restored",
+                new dev.pgvault.repoint.ApplicationRef("shopping-app", "auth-service-secrets", null, "auth-service"),
+                java.util.Optional.empty(), java.util.Optional.of(30));
+        JsonNode run = scenario(request.toJson()).mock("DescribeTarget", ok(target("available"))).run();
+        assertThat(path(run)).startsWith("ValidateInput", "ChooseTargetName", "UseGivenTargetName", "ChooseWaitLimit",
+                "UseGivenWaitLimit", "DescribeSource");
+        assertThat(onlyCall(run, "RestoreToLatestTime").path("TargetDBInstanceIdentifier").asText())
+                .isEqualTo("auth-db-prod-restored");
+        assertThat(run.path("status").asText()).isEqualTo("SUCCEEDED");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static ObjectNode definition() {
