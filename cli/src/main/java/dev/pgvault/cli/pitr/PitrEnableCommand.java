@@ -1,7 +1,5 @@
 package dev.pgvault.cli.pitr;
 
-import dev.pgvault.errors.InvalidRequestException;
-import dev.pgvault.errors.PgvaultException;
 import dev.pgvault.pitr.BackupWindow;
 import dev.pgvault.pitr.PitrEnabler;
 import java.io.PrintWriter;
@@ -12,7 +10,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 
 /**
@@ -44,28 +41,24 @@ public final class PitrEnableCommand implements Callable<Integer> {
     String window;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
+        return Outcomes.run(spec, this::enable);
+    }
+
+    private int enable() {
         PrintWriter out = spec.commandLine().getOut();
-        try {
-            BackupWindow backupWindow = BackupWindow.parse(window);
-            DBInstance after = new PitrEnabler(parent.clients(aws).rds()).enable(instance, retentionDays, backupWindow);
-            out.printf("Asked RDS to keep %d day%s of backups of %s, taken daily in %s UTC (applied immediately).%n",
-                    retentionDays, retentionDays == 1 ? "" : "s", instance, backupWindow);
-            if (after != null) {
-                Integer pending = after.pendingModifiedValues() == null ? null
-                        : after.pendingModifiedValues().backupRetentionPeriod();
-                out.printf("RDS reports: status %s, retention %s day(s)%s, window %s.%n", after.dbInstanceStatus(),
-                        after.backupRetentionPeriod(), pending == null ? "" : " (changing to " + pending + ")",
-                        after.preferredBackupWindow());
-            }
-            out.printf("Check with: pgvault pitr status --instance %s%n", instance);
-            return ExitCodes.OK;
-        } catch (InvalidRequestException e) {
-            spec.commandLine().getErr().println("pgvault: " + e.getMessage());
-            return ExitCodes.INVALID_REQUEST;
-        } catch (PgvaultException | SdkException e) {
-            spec.commandLine().getErr().println("pgvault: " + e.getMessage());
-            return ExitCodes.AWS_ERROR;
+        BackupWindow backupWindow = BackupWindow.parse(window);
+        DBInstance after = new PitrEnabler(parent.clients(aws).rds()).enable(instance, retentionDays, backupWindow);
+        out.printf("Asked RDS to keep %d day%s of backups of %s, taken daily in %s UTC (applied immediately).%n",
+                retentionDays, retentionDays == 1 ? "" : "s", instance, backupWindow);
+        if (after != null) {
+            Integer pending = after.pendingModifiedValues() == null ? null
+                    : after.pendingModifiedValues().backupRetentionPeriod();
+            out.printf("RDS reports: status %s, retention %s day(s)%s, window %s.%n", after.dbInstanceStatus(),
+                    after.backupRetentionPeriod(), pending == null ? "" : " (changing to " + pending + ")",
+                    after.preferredBackupWindow());
         }
+        out.printf("Check with: pgvault pitr status --instance %s%n", instance);
+        return ExitCodes.OK;
     }
 }

@@ -1,7 +1,5 @@
 package dev.pgvault.cli.pitr;
 
-import dev.pgvault.errors.InvalidRequestException;
-import dev.pgvault.errors.PgvaultException;
 import dev.pgvault.pitr.PitrInspector;
 import dev.pgvault.pitr.PitrStatus;
 import dev.pgvault.pitr.RestoreWindow;
@@ -13,7 +11,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /** {@code pgvault pitr status --instance ID}: retention, backup window, restorable window and lag. */
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -33,35 +30,31 @@ public final class PitrStatusCommand implements Callable<Integer> {
     String instance;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
+        return Outcomes.run(spec, this::show);
+    }
+
+    private int show() {
         PrintWriter out = spec.commandLine().getOut();
-        try {
-            PitrStatus status = new PitrInspector(parent.clients(aws).rds()).status(instance);
-            out.printf("Instance:                  %s (%s)%n", status.instanceId(), status.instanceStatus());
-            if (!status.enabled()) {
-                out.println("Point-in-time recovery:    off (automated backups are not kept)");
-                out.printf("Turn it on with:           pgvault pitr enable --instance %s --retention-days 7 --window 02:00-03:00%n",
-                        status.instanceId());
-                return ExitCodes.OK;
-            }
-            out.printf("Point-in-time recovery:    on, backups kept %d day%s%n", status.retentionDays(),
-                    status.retentionDays() == 1 ? "" : "s");
-            out.printf("Backup window (UTC):       %s%n", status.backupWindow());
-            if (status.window().isEmpty()) {
-                out.println("Restorable window:         none yet (no automated backup has completed)");
-                return ExitCodes.OK;
-            }
-            RestoreWindow window = status.window().get();
-            out.printf("Earliest restorable time:  %s%n", window.earliest());
-            out.printf("Latest restorable time:    %s%n", window.latest());
-            out.printf("Lag (RPO available now):   %s%n", Durations.human(status.lag(parent.clock().instant()).orElseThrow()));
+        PitrStatus status = new PitrInspector(parent.clients(aws).rds()).status(instance);
+        out.printf("Instance:                  %s (%s)%n", status.instanceId(), status.instanceStatus());
+        if (!status.enabled()) {
+            out.println("Point-in-time recovery:    off (automated backups are not kept)");
+            out.printf("Turn it on with:           pgvault pitr enable --instance %s --retention-days 7 --window 02:00-03:00%n",
+                    status.instanceId());
             return ExitCodes.OK;
-        } catch (InvalidRequestException e) {
-            spec.commandLine().getErr().println("pgvault: " + e.getMessage());
-            return ExitCodes.INVALID_REQUEST;
-        } catch (PgvaultException | SdkException e) {
-            spec.commandLine().getErr().println("pgvault: " + e.getMessage());
-            return ExitCodes.AWS_ERROR;
         }
+        out.printf("Point-in-time recovery:    on, backups kept %d day%s%n", status.retentionDays(),
+                status.retentionDays() == 1 ? "" : "s");
+        out.printf("Backup window (UTC):       %s%n", status.backupWindow());
+        if (status.window().isEmpty()) {
+            out.println("Restorable window:         none yet (no automated backup has completed)");
+            return ExitCodes.OK;
+        }
+        RestoreWindow window = status.window().get();
+        out.printf("Earliest restorable time:  %s%n", window.earliest());
+        out.printf("Latest restorable time:    %s%n", window.latest());
+        out.printf("Lag (RPO available now):   %s%n", Durations.human(status.lag(parent.clock().instant()).orElseThrow()));
+        return ExitCodes.OK;
     }
 }

@@ -3,7 +3,6 @@ package dev.pgvault.cli.pitr;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgvault.errors.InvalidRequestException;
-import dev.pgvault.errors.PgvaultException;
 import dev.pgvault.pitr.PitrInspector;
 import dev.pgvault.pitr.PitrStatus;
 import dev.pgvault.pitr.RestoreRequest;
@@ -29,7 +28,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.StartExecutionResponse;
@@ -127,39 +125,35 @@ public final class RestorePitrCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        return Outcomes.run(spec, this::restore);
+    }
+
+    private int restore() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AwsClients clients = injected != null ? injected : aws.clients();
-        try {
-            String machine = stateMachine();
-            Optional<Instant> time = when.latest ? Optional.empty() : Optional.of(parseTime(when.time));
-            PitrStatus status = new PitrInspector(clients.rds()).status(instance);
-            RestoreWindow window = checkReachable(status, time);
-            String targetName = target != null ? target
-                    : RestoreTarget.defaultName(instance, time.orElse(clock.instant()));
-            RestoreRequest request = new RestoreRequest(instance, time, targetName,
-                    new ApplicationRef(namespace, secret, secretKey, deployment), health(), Optional.ofNullable(maxWaitMinutes));
+        String machine = stateMachine();
+        Optional<Instant> time = when.latest ? Optional.empty() : Optional.of(parseTime(when.time));
+        PitrStatus status = new PitrInspector(clients.rds()).status(instance);
+        RestoreWindow window = checkReachable(status, time);
+        String targetName = target != null ? target
+                : RestoreTarget.defaultName(instance, time.orElse(clock.instant()));
+        RestoreRequest request = new RestoreRequest(instance, time, targetName,
+                new ApplicationRef(namespace, secret, secretKey, deployment), health(), Optional.ofNullable(maxWaitMinutes));
 
-            out.printf("Restoring %s to %s as %s, then repointing %s/%s (%s of secret %s).%n", instance,
-                    time.map(Instant::toString).orElse("its latest restorable time (now " + window.latest() + ")"),
-                    targetName, namespace, deployment, request.application().secretKey(), secret);
-            StartExecutionResponse started = clients.sfn().startExecution(r -> r.stateMachineArn(machine)
-                    .name(executionName()).input(request.toJson().toString()));
-            out.printf("Execution: %s%n", started.executionArn());
-            if (!await) {
-                out.println("Follow it with --wait, in the Step Functions console, or by the notice it sends when done.");
-                return ExitCodes.OK;
-            }
-            DescribeExecutionResponse end = new ExecutionFollower(clients.sfn(), out,
-                    Duration.ofMillis((long) (pollSeconds * 1000))).follow(started.executionArn());
-            return report(end, out, err);
-        } catch (InvalidRequestException e) {
-            err.println("pgvault: " + e.getMessage());
-            return ExitCodes.INVALID_REQUEST;
-        } catch (PgvaultException | SdkException e) {
-            err.println("pgvault: " + e.getMessage());
-            return ExitCodes.AWS_ERROR;
+        out.printf("Restoring %s to %s as %s, then repointing %s/%s (%s of secret %s).%n", instance,
+                time.map(Instant::toString).orElse("its latest restorable time (now " + window.latest() + ")"),
+                targetName, namespace, deployment, request.application().secretKey(), secret);
+        StartExecutionResponse started = clients.sfn().startExecution(r -> r.stateMachineArn(machine)
+                .name(executionName()).input(request.toJson().toString()));
+        out.printf("Execution: %s%n", started.executionArn());
+        if (!await) {
+            out.println("Follow it with --wait, in the Step Functions console, or by the notice it sends when done.");
+            return ExitCodes.OK;
         }
+        DescribeExecutionResponse end = new ExecutionFollower(clients.sfn(), out,
+                Duration.ofMillis((long) (pollSeconds * 1000))).follow(started.executionArn());
+        return report(end, out, err);
     }
 
     private String stateMachine() {
