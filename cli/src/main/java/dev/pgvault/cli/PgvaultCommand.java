@@ -1,6 +1,7 @@
 package dev.pgvault.cli;
 
 import dev.pgvault.Version;
+import dev.pgvault.cli.pitr.PitrCommand;
 import dev.pgvault.errors.PgvaultException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = PgvaultCommand.VersionProvider.class,
         description = "Backups, verification and restores for PostgreSQL (RDS) serving Kubernetes applications.",
-        subcommands = {BackupCommand.class, RestoreCommand.class, ListCommand.class, DrillCommand.class})
+        subcommands = {BackupCommand.class, RestoreCommand.class, ListCommand.class, DrillCommand.class,
+            PitrCommand.class})
 public final class PgvaultCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,5 +1,6 @@
 package dev.pgvault.cli;
 
+import dev.pgvault.cli.pitr.RestorePitrCommand;
 import dev.pgvault.config.DatabaseTarget;
 import dev.pgvault.repository.BackupStore;
 import dev.pgvault.restore.RestoreOptions;
@@ -25,7 +26,9 @@ import picocli.CommandLine.Option;
  * plain SQL script (ours or pg_dump's, optionally .gz) instead.
  */
 @Command(name = "restore", mixinStandardHelpOptions = true,
-        description = "Restore a backup into a database (all or nothing, checked against its manifest).")
+        description = "Restore a backup into a database (all or nothing, checked against its manifest);"
+                + " `restore pitr` restores RDS to a point in time and repoints the application.",
+        subcommands = RestorePitrCommand.class)
 public final class RestoreCommand implements Callable<Integer> {
     private final Terminal terminal;
 
