@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
 /** The repository's events/*.json, which serve `sam local invoke -e` and the tests alike. */
@@ -14,14 +12,9 @@ public final class Events {
 
     private Events() {}
 
-    public static Path directory() {
-        Path fromModule = Path.of("..", "events");
-        return Files.isDirectory(fromModule) ? fromModule : Path.of("events");
-    }
-
     public static Map<String, Object> load(String name) {
         try {
-            return JSON.readValue(directory().resolve(name).toFile(), new TypeReference<>() {});
+            return JSON.readValue(ProjectFiles.path("events").resolve(name).toFile(), new TypeReference<>() {});
         } catch (IOException e) {
             throw new UncheckedIOException("could not read events/" + name, e);
         }

@@ -1,5 +1,6 @@
 package dev.pgvault.archive.crypto;
 
+import dev.pgvault.archive.CountingOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.SecureRandom;
