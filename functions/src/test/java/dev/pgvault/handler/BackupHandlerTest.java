@@ -1,6 +1,7 @@
 package dev.pgvault.handler;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -70,6 +71,7 @@ class BackupHandlerTest {
                 + "\"host\":\"127.0.0.1\",\"port\":" + db.server().port() + ",\"dbname\":\"" + db.name() + "\"}";
         secretsManager.stubFor(post(urlEqualTo("/"))
                 .withHeader("X-Amz-Target", equalTo("secretsmanager.GetSecretValue"))
+                .withRequestBody(containing(SECRET_ARN))
                 .willReturn(aResponse().withHeader("Content-Type", "application/x-amz-json-1.1")
                         .withBody("{\"ARN\":\"" + SECRET_ARN + "\",\"Name\":\"prod/auth-db\",\"SecretString\":"
                                 + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(rdsSecret) + "}")));
@@ -88,11 +90,17 @@ class BackupHandlerTest {
     }
 
     private BackupHandler handler(Instant now) {
-        BackupConfig config = BackupConfig.from(new Environment(Map.of(
+        return handler(now, Map.of());
+    }
+
+    private BackupHandler handler(Instant now, Map<String, String> extraEnvironment) {
+        Map<String, String> environment = new java.util.HashMap<>(Map.of(
                 BackupConfig.BUCKET, bucket,
                 BackupConfig.BACKUP_NAME, "auth-db",
                 BackupConfig.DATABASE_SECRET, SECRET_ARN,
-                BackupConfig.METRICS_NAMESPACE, "pgvault-test")));
+                BackupConfig.METRICS_NAMESPACE, "pgvault-test"));
+        environment.putAll(extraEnvironment);
+        BackupConfig config = BackupConfig.from(new Environment(environment));
         SecretsManagerClient secrets = SecretsManagerClient.builder()
                 .endpointOverride(URI.create(secretsManager.baseUrl()))
                 .region(Region.EU_WEST_1)
@@ -118,6 +126,38 @@ class BackupHandlerTest {
         assertThat(emf).contains("\"" + EmfBackupMetrics.SUCCEEDED + "\"").contains("\"pgvault-test\"")
                 .contains("\"" + EmfBackupMetrics.LAST_BACKUP + "\"");
         assertThat(emf).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void opensslEncryptionWithThePassphraseFromSecretsManager() throws Exception {
+        String passphraseArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/backup-passphrase-XyZ";
+        String passphrase = "Tr0ub4dor&3-backup-passphrase";
+        secretsManager.stubFor(post(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("secretsmanager.GetSecretValue"))
+                .withRequestBody(containing(passphraseArn))
+                .willReturn(aResponse().withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody("{\"ARN\":\"" + passphraseArn + "\",\"SecretString\":\"" + passphrase + "\"}")));
+
+        Map<String, Object> response = handler(Instant.parse("2026-11-24T02:00:03Z"), Map.of(
+                dev.pgvault.config.EncryptionConfig.MODE, "openssl",
+                dev.pgvault.config.EncryptionConfig.PASSPHRASE_REF, passphraseArn))
+                .handleRequest(Events.load("backup-scheduled.json"), new TestContext("pgvault-backup", 900_000));
+
+        assertThat(response).containsEntry("key", "daily/auth-db-backup-2026-11-24.sql.gz.enc");
+        String manifest = s3.getObjectAsBytes(b -> b.bucket(bucket)
+                .key("daily/auth-db-backup-2026-11-24.sql.gz.enc.manifest.json")).asUtf8String();
+        assertThat(manifest).contains("\"mode\" : \"openssl\"").doesNotContain(passphrase);
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).doesNotContain(passphrase).doesNotContain(PASSWORD);
+        // Read once per invocation, each secret.
+        assertThat(secretsManager.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo("/"))
+                .withRequestBody(containing(passphraseArn)))).hasSize(1);
+    }
+
+    @Test
+    void encryptionWithoutItsKeyReferenceIsAConfigurationError() {
+        assertThatThrownBy(() -> handler(Instant.now(), Map.of(dev.pgvault.config.EncryptionConfig.MODE, "pgp")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(dev.pgvault.config.EncryptionConfig.RECIPIENT_KEY_REFS);
     }
 
     @Test
