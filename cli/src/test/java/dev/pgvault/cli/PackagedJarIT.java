@@ -12,15 +12,31 @@ import org.junit.jupiter.api.Test;
 class PackagedJarIT {
     @Test
     void theJarRunsTheDrill() throws Exception {
+        String printed = drill(null);
+        assertThat(printed).contains("drill passed").contains("local ");
+    }
+
+    /** A machine without PostgreSQL: the drill brings an embedded server (binaries from Maven). */
+    @Test
+    void theJarRunsTheDrillOnAnEmbeddedServer() throws Exception {
+        String printed = drill("embedded");
+        assertThat(printed).contains("drill passed").contains("embedded 17.");
+    }
+
+    private static String drill(String pgBin) throws Exception {
         Path jar = Path.of(System.getProperty("pgvault.cli.jar", "target/pgvault.jar"));
         assertThat(jar).exists();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path output = Files.createTempFile("drill", ".out");
-        Process process = new ProcessBuilder(List.of(java, "-jar", jar.toString(), "drill", "--users", "200"))
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-jar", jar.toString(), "drill", "--users", "200"))
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        if (pgBin != null) {
+            builder.environment().put("PGVAULT_PG_BIN", pgBin);
+        }
+        Process process = builder.start();
+        assertThat(process.waitFor(300, TimeUnit.SECONDS)).isTrue();
         String printed = Files.readString(output);
         assertThat(process.exitValue()).as(printed).isZero();
-        assertThat(printed).contains("drill passed");
+        return printed;
     }
 }

@@ -13,6 +13,15 @@ final class LocalBinaries {
 
     private LocalBinaries() {}
 
+    /** Empty unless the override says "embedded"; then the version asked for ("" for the default). */
+    static Optional<String> embeddedRequested() {
+        String override = System.getenv(OVERRIDE_VARIABLE);
+        if (override == null || !override.startsWith("embedded")) {
+            return Optional.empty();
+        }
+        return Optional.of(override.startsWith("embedded:") ? override.substring("embedded:".length()) : "");
+    }
+
     static Optional<Path> find() {
         String override = System.getenv(OVERRIDE_VARIABLE);
         if (override != null && !override.isBlank()) {

@@ -19,8 +19,16 @@ import java.util.Optional;
  */
 public interface ThrowawayPostgres extends AutoCloseable {
 
-    /** Starts a server: local binaries where present, else the embedded default version. */
+    /**
+     * Starts a server: local binaries where present, else the embedded default version.
+     * {@code PGVAULT_PG_BIN=embedded} (or {@code embedded:18.1.0}) asks for an embedded one anyway.
+     */
     static ThrowawayPostgres start() {
+        Optional<String> embedded = LocalBinaries.embeddedRequested();
+        if (embedded.isPresent()) {
+            return EmbeddedPostgresServer.start(embedded.get().isEmpty() ? EmbeddedPostgresServer.DEFAULT_VERSION
+                    : embedded.get());
+        }
         Optional<Path> bin = LocalBinaries.find();
         if (bin.isPresent()) {
             return LocalBinaryPostgres.start(bin.get());
