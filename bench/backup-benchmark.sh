@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): pgvault backup against `pg_dump | gzip` on the same database, same run.
 #
-#   bench/backup-benchmark.sh [SIZE_MB]        # default 1000 MB of table data
+#   bench/backup-benchmark.sh [SIZE_MB] [RUNS]  # default 1000 MB of table data, 3 runs of each
 #
 # Builds a throwaway PostgreSQL cluster with the machine's binaries, fills a database of about
 # SIZE_MB (pgbench tables plus a text-heavy table like an auth service's), then runs, one after
@@ -10,9 +10,11 @@
 #   pgvault backup               (gzip 6, unencrypted)
 #   pgvault backup --encryption openssl
 #   pgvault backup --encryption pgp
-# and prints wall time, the ratio to pg_dump | gzip, peak resident memory and output size.
+# RUNS times each, interleaved, and prints the median wall time, the ratio to pg_dump | gzip,
+# peak resident memory and output size.
 set -euo pipefail
 size_mb="${1:-1000}"
+runs="${2:-3}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"
 [ -x "$bin/initdb" ] || { echo "needs PostgreSQL server binaries (apt-get install postgresql)" >&2; exit 1; }
@@ -58,13 +60,15 @@ gpg --batch --quiet --armor --export bench@example.org > "$work/recipient.asc"
 
 run() { # label, output file or dir, command...
   local label="$1" out="$2"; shift 2
+  rm -rf "$out"
   /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/stdout" 2>"$work/stderr" || { cat "$work/stderr" >&2; exit 1; }
   read -r wall rss_kb < "$work/time"
   local bytes; bytes=$(du -sb "$out" | cut -f1)
   printf '%s\t%s\t%s\t%s\n' "$label" "$wall" "$rss_kb" "$bytes" >> "$work/results"
 }
 
-echo "== running (one after the other, same data)"
+echo "== running $runs rounds (each tool once a round, same data)"
+for round in $(seq "$runs"); do
 run "pg_dump | gzip -6" "$work/pg_dump.sql.gz" bash -c "set -o pipefail; '$bin/pg_dump' -d '$url' | gzip -6 > '$work/pg_dump.sql.gz'"
 # pgvault's heap is capped to show the stream's memory does not grow with the database.
 export PGVAULT_JAVA_OPTS="${PGVAULT_JAVA_OPTS:--Xmx128m}"
@@ -74,9 +78,14 @@ run "pgvault backup --encryption openssl" "$work/repo-openssl" "$here/pgvault" b
   --repo "$work/repo-openssl" --manual --encryption openssl --passphrase-file "$work/passphrase"
 run "pgvault backup --encryption pgp" "$work/repo-pgp" "$here/pgvault" backup --database-url "$url" \
   --repo "$work/repo-pgp" --manual --encryption pgp --recipient-key "$work/recipient.asc"
+done
 
 echo
 echo "database: $db_size on disk; machine: $(nproc) cores; $("$bin/postgres" --version)"
-awk -F'\t' 'NR == 1 { base = $2 }
-  { printf "%-38s %8.1f s  %5.2fx  peak RSS %7.0f MB  output %8.1f MB\n", $1, $2, $2 / base, $3 / 1024, $4 / 1048576 }' \
-  "$work/results"
+echo "median of $runs runs (all runs: $work/results while it exists)"
+sort -t$'\t' -k1,1 -k2,2n "$work/results" | awk -F'\t' -v runs="$runs" '
+  { n[$1]++; if (n[$1] == int((runs + 1) / 2)) { wall[$1] = $2; rss[$1] = $3; size[$1] = $4; order[++k] = $1 } }
+  END { base = wall["pg_dump | gzip -6"];
+        for (i = 1; i <= k; i++) { t = order[i];
+          printf "%-38s %8.1f s  %5.2fx  peak RSS %7.0f MB  output %8.1f MB\n", t, wall[t], wall[t] / base, rss[t] / 1024, size[t] / 1048576 } }'
+cp "$work/results" /tmp/pgvault-bench-last.tsv
