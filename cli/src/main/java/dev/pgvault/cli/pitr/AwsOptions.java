@@ -15,7 +15,7 @@ public final class AwsOptions {
             description = "Send AWS calls to this URL instead (LocalStack or another stand-in).")
     URI endpoint;
 
-    AwsClients clients() {
+    PitrClients clients() {
         return SdkClients.of(region, endpoint, profile);
     }
 }

@@ -17,7 +17,7 @@ public final class PitrCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    private final AwsClients injected;
+    private final PitrClients injected;
     private final Clock clock;
 
     public PitrCommand() {
@@ -25,12 +25,12 @@ public final class PitrCommand implements Runnable {
     }
 
     /** For tests and embedding: these clients (for every subcommand) instead of ones built from options. */
-    public PitrCommand(AwsClients clients, Clock clock) {
+    public PitrCommand(PitrClients clients, Clock clock) {
         this.injected = clients;
         this.clock = clock;
     }
 
-    AwsClients clients(AwsOptions options) {
+    PitrClients clients(AwsOptions options) {
         return injected != null ? injected : options.clients();
     }
 

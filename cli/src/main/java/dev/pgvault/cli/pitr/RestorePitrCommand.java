@@ -110,7 +110,7 @@ public final class RestorePitrCommand implements Callable<Integer> {
     @Option(names = "--poll-seconds", hidden = true, defaultValue = "10")
     double pollSeconds;
 
-    private final AwsClients injected;
+    private final PitrClients injected;
     private final Clock clock;
 
     public RestorePitrCommand() {
@@ -118,7 +118,7 @@ public final class RestorePitrCommand implements Callable<Integer> {
     }
 
     /** For tests and embedding: these clients instead of ones built from --region/--endpoint-url. */
-    public RestorePitrCommand(AwsClients clients, Clock clock) {
+    public RestorePitrCommand(PitrClients clients, Clock clock) {
         this.injected = clients;
         this.clock = clock;
     }
@@ -131,7 +131,7 @@ public final class RestorePitrCommand implements Callable<Integer> {
     private int restore() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        AwsClients clients = injected != null ? injected : aws.clients();
+        PitrClients clients = injected != null ? injected : aws.clients();
         String machine = stateMachine();
         Optional<Instant> time = when.latest ? Optional.empty() : Optional.of(parseTime(when.time));
         PitrStatus status = new PitrInspector(clients.rds()).status(instance);

@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * Real SDK clients, built when first needed: region, credentials and endpoint from the options,
  * else the SDK's usual chain (AWS_REGION, AWS_PROFILE, ~/.aws/config, instance roles).
  */
-public final class SdkClients implements AwsClients {
+public final class SdkClients implements PitrClients {
     private final Region region;
     private final URI endpoint;
     private final AwsCredentialsProvider credentials;

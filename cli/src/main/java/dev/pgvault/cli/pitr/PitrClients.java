@@ -4,7 +4,7 @@ import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /** The AWS clients the PITR commands use; tests hand in clients aimed at a local stand-in. */
-public interface AwsClients {
+public interface PitrClients {
     RdsClient rds();
 
     SfnClient sfn();
