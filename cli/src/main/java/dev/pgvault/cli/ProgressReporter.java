@@ -9,7 +9,6 @@ final class ProgressReporter implements DumpProgress, ScriptApplier.Progress {
     private String table = "";
     private int index;
     private int total;
-    private long rowsBefore;
     private long tables;
     private long rowsRestored;
 
@@ -28,7 +27,6 @@ final class ProgressReporter implements DumpProgress, ScriptApplier.Progress {
     public void tableRows(String table, long rows, long bytes) {
         terminal.progress(String.format("dumping table %d/%d %s: %,d rows, %s", index, total, table, rows,
                 Terminal.bytes(bytes)));
-        rowsBefore = rows;
     }
 
     @Override
