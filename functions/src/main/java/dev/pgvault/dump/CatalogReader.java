@@ -25,9 +25,9 @@ final class CatalogReader {
         RelationReader.read(catalog);
     }
 
-    /** What to lock ACCESS SHARE: everything whose rows or definition the dump reads. */
+    /** What to lock ACCESS SHARE: the tables (materialized views cannot be locked; their data is not dumped). */
     List<Relation> lockable() {
-        return catalog.relations('r', 'p', 'm');
+        return catalog.relations('r', 'p');
     }
 
     /** Step two, after locking: every definition, as ordered-to-be items. */

@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * Adds pg_depend's edges between the objects we dump. Objects that are part of another (a
- * table's row type, an array type, a range's multirange, an extension's members) stand for
+ * table's row type, an array type, a range's multirange and constructors, an extension's
+ * members) stand for
  * the item that creates them. A sequence's ownership by a column is not an ordering edge:
  * the sequence must exist before the table whose default calls nextval() on it, and the
  * OWNED BY is its own item after both.
@@ -29,6 +30,12 @@ final class DependencyReader {
             catalog.query("SELECT r.rngmultitypid, r.rngtypid FROM pg_catalog.pg_range r WHERE r.rngtypid >= 16384",
                     rs -> partOf.put(ObjectRef.type(rs.getLong(1)), ObjectRef.type(rs.getLong(2))));
         }
+        // An object made along with another (a range's constructor functions, an identity
+        // column's sequence) stands for that other one.
+        catalog.query("SELECT d.classid::regclass::text, d.objid, d.refclassid::regclass::text, d.refobjid"
+                + " FROM pg_catalog.pg_depend d WHERE d.objid >= 16384 AND d.deptype = 'i'", rs -> partOf.putIfAbsent(
+                        new ObjectRef(rs.getString(1).replace("pg_catalog.", ""), rs.getLong(2)),
+                        new ObjectRef(rs.getString(3).replace("pg_catalog.", ""), rs.getLong(4))));
         String sql = "SELECT d.classid::regclass::text, d.objid, d.refclassid::regclass::text, d.refobjid, d.deptype"
                 + " FROM pg_catalog.pg_depend d WHERE d.objid >= 16384 AND d.deptype IN ('n', 'a', 'i')";
         catalog.query(sql, rs -> {

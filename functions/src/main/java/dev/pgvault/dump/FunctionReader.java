@@ -22,6 +22,9 @@ final class FunctionReader {
                 + " CASE WHEN p.prokind <> 'a' THEN pg_catalog.pg_get_functiondef(p.oid) END"
                 + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
                 + " WHERE " + Catalog.USER_SCHEMA + " AND " + UnsupportedObjects.notInExtension("pg_proc", "p.oid")
+                // made along with another object (a range type's constructors), and again by it
+                + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass"
+                + "   AND d.objid = p.oid AND d.deptype = 'i')"
                 + " ORDER BY 3, 4";
         catalog.query(sql, rs -> {
             long oid = rs.getLong(1);
@@ -56,7 +59,7 @@ final class FunctionReader {
     }
 
     private static void readAggregates(Catalog catalog, Map<Long, String[]> aggregates) throws SQLException {
-        String sql = "SELECT a.aggfnoid, a.aggkind, quote_ident(n.nspname) || '.' || quote_ident(p.proname),"
+        String sql = "SELECT a.aggfnoid::pg_catalog.oid, a.aggkind, quote_ident(n.nspname) || '.' || quote_ident(p.proname),"
                 + " pg_catalog.pg_get_function_arguments(a.aggfnoid),"
                 + " a.aggtransfn::text, pg_catalog.format_type(a.aggtranstype, NULL), a.aggtransspace,"
                 + " " + function("aggfinalfn") + ", a.aggfinalextra, a.aggfinalmodify,"

@@ -72,7 +72,10 @@ final class UnsupportedObjects {
             new Check(0, "SELECT 'conversion ' || quote_ident(c.conname) FROM pg_catalog.pg_conversion c"
                     + " WHERE " + userSchema("c.connamespace") + " AND " + notInExtension("pg_conversion", "c.oid")),
             new Check(0, "SELECT 'cast ' || format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL)"
-                    + " FROM pg_catalog.pg_cast c WHERE c.oid >= 16384 AND " + notInExtension("pg_cast", "c.oid")),
+                    + " FROM pg_catalog.pg_cast c WHERE c.oid >= 16384 AND " + notInExtension("pg_cast", "c.oid")
+                    // made with a range type (range to multirange), not by the user
+                    + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_cast'::regclass"
+                    + "   AND d.objid = c.oid AND d.deptype = 'i')"),
             new Check(0, "SELECT 'transform for ' || format_type(t.trftype, NULL) || ' language '"
                     + " || quote_ident(l.lanname) FROM pg_catalog.pg_transform t"
                     + " JOIN pg_catalog.pg_language l ON l.oid = t.trflang"
