@@ -12,11 +12,27 @@ import java.sql.SQLException;
 final class ConstraintReader {
     private ConstraintReader() {}
 
+    private static void validateInherited(Catalog catalog, Relation table, long oid, String name, long parent) {
+        DumpItem item = DumpItem.ddl(new ObjectRef("validate", oid), ItemKind.VALIDATE_CONSTRAINT,
+                "validation of constraint " + name + " on " + table.qualified(), table.sortName() + " " + name,
+                "ALTER TABLE ONLY " + table.qualified() + " VALIDATE CONSTRAINT " + name + ";\n");
+        catalog.add(item);
+        item.dependOn(catalog.item(ObjectRef.relation(table.oid())));
+        catalog.pendingEdge(item, ObjectRef.constraint(parent));
+    }
+
     static void read(Catalog catalog) throws SQLException {
         String sql = "SELECT con.oid, con.conrelid, quote_ident(con.conname), con.contype,"
                 + " pg_catalog.pg_get_constraintdef(con.oid), con.conindid, con.conislocal, con.conparentid,"
-                + " con.convalidated"
-                + " FROM pg_catalog.pg_constraint con WHERE con.conrelid = ANY(?::pg_catalog.oid[])"
+                + " con.convalidated,"
+                // an inherited constraint that is valid here though the parent's is NOT VALID (the child
+                // came later, empty): adding the parent's makes it NOT VALID here too, so it is validated
+                + " p.oid IS NOT NULL, p.oid"
+                + " FROM pg_catalog.pg_constraint con"
+                + " LEFT JOIN LATERAL (SELECT pc.oid FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_constraint pc"
+                + "   ON pc.conrelid = i.inhparent AND pc.conname = con.conname AND NOT pc.convalidated"
+                + "   WHERE i.inhrelid = con.conrelid LIMIT 1) p ON con.contype IN ('c', 'n')"
+                + " WHERE con.conrelid = ANY(?::pg_catalog.oid[])"
                 + " AND con.contype IN ('c', 'p', 'u', 'f', 'x'" + (catalog.atLeast(180000) ? ", 'n'" : "") + ")"
                 + " ORDER BY con.conrelid, con.conname";
         catalog.query(sql, rs -> {
@@ -32,6 +48,10 @@ final class ConstraintReader {
             ItemKind kind = ItemKind.CONSTRAINT;
             switch (type) {
                 case 'c', 'n' -> {
+                    if (!local && validated && rs.getBoolean(10)) {
+                        validateInherited(catalog, table, oid, name, rs.getLong(11));
+                        return;
+                    }
                     // Validated ones are in CREATE TABLE (TableReader); inherited ones come with the parent's.
                     if (validated || !local) {
                         return;

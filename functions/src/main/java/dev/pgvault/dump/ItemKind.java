@@ -25,6 +25,8 @@ enum ItemKind {
     SEQUENCE_SET(Section.DATA),
     LARGE_OBJECT_DATA(Section.DATA),
     CONSTRAINT(Section.POST_DATA),
+    /** A child's inherited constraint that is valid though its parent's is NOT VALID. */
+    VALIDATE_CONSTRAINT(Section.POST_DATA),
     INDEX(Section.POST_DATA),
     INDEX_ATTACHMENT(Section.POST_DATA),
     STATISTICS(Section.POST_DATA),
