@@ -51,6 +51,8 @@ class DumpStreamingTest {
                 + " CREATE TABLE huge_value (id integer, v text, b bytea);"
                 + " INSERT INTO huge_value VALUES (1, repeat('0123456789', 11 * 1024 * 1024), NULL),"
                 + " (2, NULL, decode(repeat('ab', 4 * 1024 * 1024), 'hex'))");
+        assertThat(db.queryLong(db.name(), "SELECT sum(octet_length(t::text)) FROM huge t")).isGreaterThan(2L << 30);
+        assertThat(db.queryLong(db.name(), "SELECT octet_length(v) FROM huge_value WHERE id = 1")).isGreaterThan(100L << 20);
         roundTrip("256m", 2200L << 20);
     }
 
