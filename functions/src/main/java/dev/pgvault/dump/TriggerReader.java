@@ -20,7 +20,10 @@ final class TriggerReader {
         catalog.query("SELECT t.oid, t.tgrelid, quote_ident(t.tgname), pg_catalog.pg_get_triggerdef(t.oid, false),"
                 + " t.tgenabled, t.tgparentid, pt.tgenabled, t.tgconstraint"
                 + " FROM pg_catalog.pg_trigger t LEFT JOIN pg_catalog.pg_trigger pt ON pt.oid = t.tgparentid"
-                + " WHERE NOT t.tgisinternal AND t.tgrelid = ANY(?::pg_catalog.oid[])"
+                // before 15 a partition's copy of its parent's trigger is marked internal; its state counts too
+                + " WHERE (NOT t.tgisinternal OR (t.tgparentid <> 0 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k"
+                + "   WHERE k.oid = t.tgconstraint AND k.contype <> 't')))" // not a foreign key's own triggers
+                + " AND t.tgrelid = ANY(?::pg_catalog.oid[])"
                 + " ORDER BY t.tgrelid, t.tgname", rs -> triggers.add(new Trigger(rs.getLong(1),
                         catalog.relations.get(rs.getLong(2)), rs.getString(3), rs.getString(4),
                         rs.getString(5).charAt(0), rs.getLong(6), Catalog.firstChar(rs.getString(7)), rs.getLong(8))),
@@ -45,7 +48,6 @@ final class TriggerReader {
             if (clone.parent() == 0) {
                 continue;
             }
-            DumpItem parent = catalog.item(new ObjectRef("pg_trigger", clone.parent()));
             // The clone exists once the parent's trigger does; only its state can differ.
             String state = clone.enabled() != 'O' || clone.parentEnabled() != 'O'
                     ? "ALTER TABLE ONLY " + clone.table().qualified() + " " + keyword(clone.enabled()) + " TRIGGER "
@@ -54,7 +56,8 @@ final class TriggerReader {
                     "trigger " + clone.name() + " on partition " + clone.table().qualified(),
                     clone.table().sortName() + " " + clone.name(), state);
             catalog.add(item);
-            item.dependOn(parent);
+            // after the parent's trigger (or, for a sub-partition, the partition's copy of it)
+            catalog.pendingEdge(item, new ObjectRef("pg_trigger", clone.parent()));
             item.dependOn(catalog.item(ObjectRef.relation(clone.table().oid())));
             catalog.commentOn("pg_trigger", clone.oid(), 0, item,
                     "TRIGGER " + clone.name() + " ON " + clone.table().qualified());

@@ -152,7 +152,10 @@ public final class CatalogFingerprint {
                 + "   a.aggminitval)::text FROM pg_aggregate a WHERE a.aggfnoid = p.oid), p.proparallel"
                 + owner("p.proowner") + acl("p.proacl")
                 + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE " + USER_NS
-                + " AND " + NOT_EXT.formatted("p.oid"));
+                + " AND " + NOT_EXT.formatted("p.oid")
+                // constructors a range type makes (and, from 14, its multirange's): part of the type
+                + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass"
+                + "   AND d.objid = p.oid AND d.deptype = 'i')");
     }
 
     private void relations() throws SQLException {
@@ -225,7 +228,9 @@ public final class CatalogFingerprint {
         collect("trigger", "SELECT t.tgrelid::regclass::text || ' ' || t.tgname, pg_get_triggerdef(t.oid),"
                 + " t.tgenabled, t.tgparentid <> 0"
                 + " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE NOT t.tgisinternal AND " + USER_NS);
+                // before 15 a partition's copy of its parent's trigger was marked internal
+                + " WHERE (NOT t.tgisinternal OR (t.tgparentid <> 0 AND NOT EXISTS (SELECT 1 FROM pg_constraint k"
+                + "   WHERE k.oid = t.tgconstraint AND k.contype <> 't'))) AND " + USER_NS);
     }
 
     private void rules() throws SQLException {
