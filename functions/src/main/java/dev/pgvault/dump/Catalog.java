@@ -33,7 +33,6 @@ final class Catalog {
     final Map<Long, Relation> relations = new LinkedHashMap<>();
     final Map<Long, List<Column>> columns = new HashMap<>();
     final Map<Long, DumpItem> schemas = new HashMap<>();
-    final Map<Long, TableData> tableData = new HashMap<>();
     /** "GENERATED ... AS IDENTITY (...)" options by "table oid:column number", from the column's sequence. */
     final Map<String, String> identityOptions = new HashMap<>();
     /** Identity sequences: sequence oid -> the oid of the table whose column owns it. */

@@ -155,7 +155,6 @@ final class TableReader {
     private static void addData(Catalog catalog, Relation table, List<Column> columns, DumpItem create) {
         List<String> copyColumns = columns.stream().filter(c -> !c.generatedColumn()).map(Column::quotedName).toList();
         TableData data = new TableData(table.oid(), table.schema(), table.name(), table.qualified(), copyColumns);
-        catalog.tableData.put(table.oid(), data);
         DumpItem item = DumpItem.tableData(new ObjectRef("table_data", table.oid()), "data of table "
                 + table.qualified(), table.sortName(), data);
         catalog.add(item);
