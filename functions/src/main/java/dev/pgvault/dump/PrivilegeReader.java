@@ -49,16 +49,19 @@ final class PrivilegeReader {
                 ? " AND x.nspacl IS DISTINCT FROM (SELECT i.initprivs FROM pg_catalog.pg_init_privs i"
                 + " WHERE i.objoid = x.oid AND i.classoid = 'pg_catalog.pg_namespace'::regclass AND i.objsubid = 0)"
                 : "";
+        // public's owner as initdb made it (the bootstrap superuser, from 15 pg_database_owner) is
+        // no change to restore; restating it would need a superuser on RDS.
+        String initialOwner = "x." + columns.owner() + " = 10 OR pg_catalog.pg_get_userbyid(x." + columns.owner()
+                + ") = 'pg_database_owner'";
         String sql = "SELECT x.oid, quote_ident(pg_catalog.pg_get_userbyid(x." + columns.owner() + ")),"
-                + " pg_catalog.pg_get_userbyid(x." + columns.owner() + "), "
+                + " " + initialOwner + ", "
                 + (columns.acl() == null ? "false" : "x." + columns.acl() + " IS NOT NULL" + defaultAcl)
                 + " FROM pg_catalog." + table + " x WHERE x.oid = ANY(?::pg_catalog.oid[])";
         catalog.query(sql, rs -> {
             Catalog.Owned owned = objects.get(rs.getLong(1));
             owners.put(owned.ref().oid(), rs.getString(2));
             boolean publicSchema = table.equals("pg_namespace") && owned.ownerSql().equals("SCHEMA public");
-            // From 15, public belongs to pg_database_owner, whoever owns the database.
-            if (owned.ownerSql() != null && !(publicSchema && rs.getString(3).equals("pg_database_owner"))) {
+            if (owned.ownerSql() != null && !(publicSchema && rs.getBoolean(3))) {
                 owned.item().appendSql("ALTER " + owned.ownerSql() + " OWNER TO " + rs.getString(2) + ";\n");
             }
             if (rs.getBoolean(4) && owned.grantSql() != null) {
