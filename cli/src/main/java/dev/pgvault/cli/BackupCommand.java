@@ -48,6 +48,11 @@ public final class BackupCommand implements Callable<Integer> {
             description = "How long to wait for table locks before giving up (default: ${DEFAULT-VALUE}).")
     int lockTimeoutSeconds;
 
+    @Option(names = "--keep-owners-and-privileges",
+            description = "Write OWNER TO and GRANT/REVOKE into the backup; the restore then needs the same roles."
+                    + " Default: none, so any role can restore it into any instance.")
+    boolean keepOwnersAndPrivileges;
+
     public BackupCommand(Terminal terminal) {
         this.terminal = terminal;
     }
@@ -61,7 +66,7 @@ public final class BackupCommand implements Callable<Integer> {
         Encryptor encryptor = encryption.encryptor(); // bad key options fail before anything is touched
         BackupStore store = repository.open();
         BackupService service = new BackupService(store, target::connect, BackupMetrics.NONE, Clock.systemUTC(),
-                new DumpOptions(Duration.ofSeconds(lockTimeoutSeconds)));
+                new DumpOptions(Duration.ofSeconds(lockTimeoutSeconds), keepOwnersAndPrivileges));
         BackupRequest request = new BackupRequest(manual ? BackupKind.MANUAL : BackupKind.DAILY, name,
                 Compression.GZIP, compressionLevel, encryptor, Duration.ofHours(6));
         BackupOutcome outcome = service.run(request, new ProgressReporter(terminal));

@@ -1,6 +1,7 @@
 package dev.pgvault.config;
 
 import dev.pgvault.archive.Compression;
+import dev.pgvault.dump.DumpOptions;
 import dev.pgvault.repository.BackupKey;
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.List;
  */
 public record BackupConfig(String bucket, String prefix, String backupName, String databaseSecret,
                            int compressionLevel, Duration lockTimeout, String metricsNamespace,
-                           EncryptionConfig encryption) {
+                           EncryptionConfig encryption, boolean keepOwnersAndPrivileges) {
 
     public static final String BUCKET = "PGVAULT_BUCKET";
     public static final String PREFIX = "PGVAULT_PREFIX";
@@ -20,6 +21,8 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
     public static final String COMPRESSION_LEVEL = "PGVAULT_COMPRESSION_LEVEL";
     public static final String LOCK_TIMEOUT_SECONDS = "PGVAULT_LOCK_TIMEOUT_SECONDS";
     public static final String METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE";
+    /** "true" writes OWNER TO and GRANT/REVOKE into backups (default "false": restorable by any role). */
+    public static final String KEEP_OWNERS_AND_PRIVILEGES = "PGVAULT_KEEP_OWNERS_AND_PRIVILEGES";
 
     /** What the template must set for this function. */
     public static final List<String> REQUIRED_VARIABLES = List.of(BUCKET, BACKUP_NAME, DATABASE_SECRET);
@@ -40,6 +43,21 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
                 env.integer(COMPRESSION_LEVEL, Compression.DEFAULT_LEVEL, 1, 9),
                 Duration.ofSeconds(env.integer(LOCK_TIMEOUT_SECONDS, 60, 1, 3600)),
                 env.optional(METRICS_NAMESPACE, "pgvault"),
-                EncryptionConfig.from(env));
+                EncryptionConfig.from(env),
+                flag(env, KEEP_OWNERS_AND_PRIVILEGES));
+    }
+
+    /** How the dump is taken. */
+    public DumpOptions dumpOptions() {
+        return new DumpOptions(lockTimeout, keepOwnersAndPrivileges);
+    }
+
+    private static boolean flag(Environment env, String name) {
+        String value = env.optional(name, "false").strip();
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new dev.pgvault.errors.ConfigurationException("environment variable " + name
+                    + " must be true or false, got '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
     }
 }

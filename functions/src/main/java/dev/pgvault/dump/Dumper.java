@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
 /**
  * The logical dump engine: writes a plain SQL script that {@code psql -v ON_ERROR_STOP=1 -f}
  * restores into an empty database — pre-data DDL, each table's rows as a
- * {@code COPY ... FROM stdin} block, then post-data (constraints, indexes, foreign keys).
+ * {@code COPY ... FROM stdin} block and large objects' content, then post-data (constraints,
+ * indexes, triggers, foreign keys, materialized view refreshes, row-level security, privileges).
  *
  * <p>Everything is read in one {@code REPEATABLE READ, READ ONLY} transaction, so the script
  * is one consistent snapshot; the dumped tables are locked {@code ACCESS SHARE} first, so
@@ -54,10 +55,10 @@ public final class Dumper {
             }
 
             stage = "reading the list of tables";
-            CatalogReader catalog = new CatalogReader(connection, snapshot.serverVersionNum());
+            CatalogReader catalog = new CatalogReader(connection, snapshot.serverVersionNum(), options);
             catalog.readRelations();
             stage = "locking the tables";
-            lock(connection, catalog.tables());
+            lock(connection, catalog.lockable());
 
             stage = "checking for objects pgvault cannot reproduce";
             List<String> unsupported = UnsupportedObjects.find(connection, snapshot.serverVersionNum());
@@ -73,11 +74,17 @@ public final class Dumper {
             int tableIndex = 0;
             for (DumpItem item : ordered) {
                 stage = "dumping " + item.label();
+                if (item.writer() != null) {
+                    writeText(out, "\n-- " + SqlText.commentSafe(item.label()) + "\n");
+                    item.writer().write(connection, out);
+                    continue;
+                }
                 if (item.data() == null) {
-                    if (item.sql().isEmpty()) {
+                    String sql = item.sql();
+                    if (sql.isEmpty()) {
                         continue; // e.g. the public schema, which every database already has
                     }
-                    writeText(out, "\n-- " + SqlText.commentSafe(item.label()) + "\n" + item.sql());
+                    writeText(out, "\n-- " + SqlText.commentSafe(item.label()) + "\n" + sql);
                     continue;
                 }
                 TableData table = item.data();
@@ -106,13 +113,13 @@ public final class Dumper {
         }
     }
 
-    private void lock(Connection connection, List<CatalogReader.Relation> tables) throws SQLException {
+    private void lock(Connection connection, List<Relation> tables) throws SQLException {
         if (tables.isEmpty()) {
             return;
         }
         try (Statement st = connection.createStatement()) {
             st.execute("SET lock_timeout = " + options.lockTimeout().toMillis());
-            String names = tables.stream().map(CatalogReader.Relation::qualified).collect(Collectors.joining(", "));
+            String names = tables.stream().map(Relation::qualified).collect(Collectors.joining(", "));
             try {
                 st.execute("LOCK TABLE " + names + " IN ACCESS SHARE MODE");
             } catch (SQLException e) {

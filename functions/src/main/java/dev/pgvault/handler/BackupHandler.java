@@ -11,7 +11,6 @@ import dev.pgvault.config.DatabaseTarget;
 import dev.pgvault.config.Environment;
 import dev.pgvault.config.SecretResolver;
 import dev.pgvault.archive.Compression;
-import dev.pgvault.dump.DumpOptions;
 import dev.pgvault.dump.DumpProgress;
 import dev.pgvault.errors.InvalidRequestException;
 import dev.pgvault.metrics.BackupMetrics;
@@ -59,7 +58,7 @@ public final class BackupHandler implements RequestHandler<Map<String, Object>, 
         DatabaseTarget database = DatabaseTarget.parseSecret(secrets.resolve(config.databaseSecret()),
                 "secret " + config.databaseSecret());
         BackupService service = new BackupService(new S3Store(clients.s3(), config.bucket(), config.prefix()),
-                database::connect, metrics, clock, new DumpOptions(config.lockTimeout()));
+                database::connect, metrics, clock, config.dumpOptions());
         // The lock outlives this invocation by a minute at most: a killed run frees the key soon.
         Duration lease = Duration.ofMillis(context.getRemainingTimeInMillis()).plusMinutes(1);
         BackupOutcome outcome = service.run(new BackupRequest(kind, config.backupName(), Compression.GZIP,

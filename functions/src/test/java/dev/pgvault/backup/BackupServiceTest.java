@@ -157,12 +157,14 @@ class BackupServiceTest {
 
     @Test
     void unsupportedObjectsAreNamedAndNothingIsWritten() {
-        db.execute("CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
-                + " CREATE TRIGGER users_touch BEFORE UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION public.touch();");
+        // Objects the dump does not reproduce yet (docs/dump-coverage.md lists them).
+        db.execute("CREATE FUNCTION public.same(integer, integer) RETURNS boolean LANGUAGE sql AS 'SELECT $1 = $2';"
+                + " CREATE OPERATOR public.=== (LEFTARG = integer, RIGHTARG = integer, FUNCTION = public.same);"
+                + " CREATE TEXT SEARCH CONFIGURATION public.search (COPY = english);");
         assertThatThrownBy(() -> service(NOON).run(daily(), DumpProgress.NONE))
                 .isInstanceOf(UnsupportedObjectException.class)
-                .hasMessageContaining("function public.touch()")
-                .hasMessageContaining("trigger users_touch on public.users")
+                .hasMessageContaining("operator public.===(integer,integer)")
+                .hasMessageContaining("text search configuration search")
                 .hasMessageContaining("Nothing was written");
         assertThat(allFiles()).isEmpty();
         assertThat(metrics.events).containsExactly("failed daily UnsupportedObjectException");

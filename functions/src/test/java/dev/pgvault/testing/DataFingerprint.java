@@ -12,7 +12,7 @@ import java.util.TreeMap;
 /**
  * An oracle for "the data is the same" that shares no code with pgvault: per table, the row
  * count and the md5 of its rows' text forms sorted (so physical order does not matter), and
- * every sequence's state.
+ * every sequence's state. Materialized views count as tables once populated.
  */
 public final class DataFingerprint {
     private DataFingerprint() {}
@@ -23,7 +23,8 @@ public final class DataFingerprint {
         try (Statement st = connection.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT c.oid::regclass::text FROM pg_class c"
                     + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                    + " WHERE c.relkind IN ('r', 'm') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'")) {
+                    + " WHERE c.relkind IN ('r', 'm') AND c.relispopulated"
+                    + " AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'")) {
                 while (rs.next()) {
                     tables.add(rs.getString(1));
                 }

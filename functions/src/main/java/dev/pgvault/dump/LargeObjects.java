@@ -1,0 +1,126 @@
+package dev.pgvault.dump;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Large objects, written as pg_dump writes them: {@code lo_create} with the same oid in
+ * pre-data (with comment, and owner and privileges when kept), then the content in the data
+ * section as {@code lo_open} / {@code lowrite} / {@code lo_close}, read and written in chunks
+ * so an object of any size passes with constant memory. Reading uses the server functions
+ * ({@code loread}), inside the dump's snapshot, which needs no superuser.
+ */
+final class LargeObjects {
+    /** INV_READ and INV_WRITE of libpq-fs.h. */
+    private static final int READ = 0x40000;
+    private static final int WRITE = 0x20000;
+    private static final int CHUNK = 256 * 1024;
+
+    private LargeObjects() {}
+
+    static void read(Catalog catalog) throws SQLException {
+        boolean any;
+        try (Statement st = catalog.connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_largeobject_metadata)")) {
+            rs.next();
+            any = rs.getBoolean(1);
+        }
+        if (!any) {
+            return;
+        }
+        boolean keepOwners = catalog.options.keepOwnersAndPrivileges();
+        catalog.add(DumpItem.streamed(new ObjectRef("large_objects", 0), ItemKind.LARGE_OBJECT, "large objects", "",
+                (connection, out) -> writeDefinitions(connection, out, keepOwners)));
+        catalog.add(DumpItem.streamed(new ObjectRef("large_object_data", 0), ItemKind.LARGE_OBJECT_DATA,
+                "data of large objects", "", LargeObjects::writeData));
+    }
+
+    private static List<Long> oids(Connection connection) throws SQLException {
+        List<Long> oids = new ArrayList<>();
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT oid FROM pg_catalog.pg_largeobject_metadata ORDER BY oid")) {
+            while (rs.next()) {
+                oids.add(rs.getLong(1));
+            }
+        }
+        return oids;
+    }
+
+    private static void writeDefinitions(Connection connection, OutputStream out, boolean keepOwners)
+            throws SQLException, IOException {
+        String sql = "SELECT m.oid, quote_ident(pg_catalog.pg_get_userbyid(m.lomowner)), d.description, m.lomacl IS NOT NULL"
+                + " FROM pg_catalog.pg_largeobject_metadata m LEFT JOIN pg_catalog.pg_description d"
+                + " ON d.classoid = 'pg_catalog.pg_largeobject'::regclass AND d.objoid = m.oid AND d.objsubid = 0"
+                + " ORDER BY m.oid";
+        List<Long> withPrivileges = new ArrayList<>();
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                long oid = rs.getLong(1);
+                StringBuilder text = new StringBuilder("SELECT pg_catalog.lo_create('").append(oid).append("');\n");
+                if (rs.getString(3) != null) {
+                    text.append("COMMENT ON LARGE OBJECT ").append(oid).append(" IS ")
+                            .append(SqlText.literal(rs.getString(3))).append(";\n");
+                }
+                if (keepOwners) {
+                    text.append("ALTER LARGE OBJECT ").append(oid).append(" OWNER TO ").append(rs.getString(2))
+                            .append(";\n");
+                    if (rs.getBoolean(4)) {
+                        withPrivileges.add(oid);
+                    }
+                }
+                out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        for (long oid : withPrivileges) {
+            out.write(Acl.forLargeObject(connection, oid).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void writeData(Connection connection, OutputStream out) throws SQLException, IOException {
+        HexFormat hex = HexFormat.of();
+        try (PreparedStatement open = connection.prepareStatement("SELECT pg_catalog.lo_open(?::pg_catalog.oid, ?)");
+                PreparedStatement read = connection.prepareStatement("SELECT pg_catalog.loread(?, ?)");
+                PreparedStatement close = connection.prepareStatement("SELECT pg_catalog.lo_close(?)")) {
+            for (long oid : oids(connection)) {
+                open.setLong(1, oid);
+                open.setInt(2, READ);
+                int descriptor;
+                try (ResultSet rs = open.executeQuery()) {
+                    rs.next();
+                    descriptor = rs.getInt(1);
+                }
+                // The restore opens one object at a time, so its descriptor is always 0.
+                write(out, "SELECT pg_catalog.lo_open('" + oid + "', " + WRITE + ");\n");
+                while (true) {
+                    read.setInt(1, descriptor);
+                    read.setInt(2, CHUNK);
+                    byte[] chunk;
+                    try (ResultSet rs = read.executeQuery()) {
+                        rs.next();
+                        chunk = rs.getBytes(1);
+                    }
+                    if (chunk.length == 0) {
+                        break;
+                    }
+                    write(out, "SELECT pg_catalog.lowrite(0, '\\x" + hex.formatHex(chunk) + "');\n");
+                }
+                write(out, "SELECT pg_catalog.lo_close(0);\n");
+                close.setInt(1, descriptor);
+                close.execute();
+            }
+        }
+    }
+
+    private static void write(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+}

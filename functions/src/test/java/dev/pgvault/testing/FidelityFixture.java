@@ -1,0 +1,56 @@
+package dev.pgvault.testing;
+
+import dev.pgvault.restore.ScriptApplier;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The fixture schema of issue 3 (fixtures/fidelity/): everything an application database
+ * holds, for the server's version: common.sql on every version, pgNN.sql on NN and newer.
+ * Loaded statement by statement with autocommit (an enum value added by ALTER TYPE can only
+ * be used once committed), through our script reader, since embedded servers have no psql.
+ */
+public final class FidelityFixture {
+    private static final List<Integer> VERSIONED = List.of(14, 15, 16, 17, 18);
+
+    private FidelityFixture() {}
+
+    public static void load(Connection connection) throws SQLException {
+        apply(connection, "fidelity/common.sql");
+        int major = majorVersion(connection);
+        for (int version : VERSIONED) {
+            if (major >= version && Fixtures.class.getResource("/fixtures/fidelity/pg" + version + ".sql") != null) {
+                apply(connection, "fidelity/pg" + version + ".sql");
+            }
+        }
+    }
+
+    /** Owners and privileges on top of {@link #load}: roles (made if missing), ownership changes, grants. */
+    public static void loadPrivileges(Connection connection) throws SQLException {
+        apply(connection, "fidelity/privileges.sql");
+    }
+
+    public static int majorVersion(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT current_setting('server_version_num')::int / 10000")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static void apply(Connection connection, String fixture) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(true);
+        try {
+            ScriptApplier.apply(new ByteArrayInputStream(Fixtures.sql(fixture).getBytes(StandardCharsets.UTF_8)),
+                    connection, ScriptApplier.Progress.NONE);
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+}
