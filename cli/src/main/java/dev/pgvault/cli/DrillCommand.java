@@ -29,6 +29,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,15 +52,9 @@ public final class DrillCommand implements Callable<Integer> {
             description = "Drill on this database (a scratch database is created beside it and dropped after).")
     String url;
 
-    @Option(names = "--repo", paramLabel = "REPO",
-            description = "Keep the drill's backup here (default: a temporary directory, removed after).")
-    String repo;
-
-    @Option(names = "--s3-endpoint", paramLabel = "URL", description = "An S3-compatible endpoint instead of AWS.")
-    String s3Endpoint;
-
-    @Option(names = "--region", paramLabel = "REGION", description = "AWS region.")
-    String region;
+    /** Where to keep the drill's backup (default: a temporary directory, removed after). */
+    @Mixin
+    RepositoryOptions repository;
 
     @Option(names = "--users", defaultValue = "10000", paramLabel = "N",
             description = "Users in the sample database (default: ${DEFAULT-VALUE}).")
@@ -99,11 +94,11 @@ public final class DrillCommand implements Callable<Integer> {
             }
 
             BackupStore store;
-            if (repo == null) {
+            if (!repository.given()) {
                 temporaryRepo = Files.createTempDirectory("pgvault-drill-");
                 store = new DirectoryStore(temporaryRepo);
             } else {
-                store = RepositoryLocation.open(repo, s3Endpoint, region);
+                store = repository.open();
             }
 
             Instant t = Instant.now();

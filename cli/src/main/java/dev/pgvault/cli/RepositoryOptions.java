@@ -3,9 +3,13 @@ package dev.pgvault.cli;
 import dev.pgvault.repository.BackupStore;
 import picocli.CommandLine.Option;
 
-/** --repo and how to reach it; mixed into every command that reads or writes backups. */
+/**
+ * --repo and how to reach it; mixed into every command that reads or writes backups. Whether
+ * --repo is required depends on the command (restore --file and drill do without), so
+ * {@link #open()} checks it.
+ */
 public final class RepositoryOptions {
-    @Option(names = "--repo", required = true, paramLabel = "REPO",
+    @Option(names = "--repo", paramLabel = "REPO",
             description = "Where backups live: s3://bucket/prefix or a local directory.")
     String repo;
 
@@ -16,7 +20,14 @@ public final class RepositoryOptions {
     @Option(names = "--region", paramLabel = "REGION", description = "AWS region (default: AWS_REGION or the profile's).")
     String region;
 
+    boolean given() {
+        return repo != null;
+    }
+
     BackupStore open() {
+        if (repo == null) {
+            throw new CommandFailure("--repo is required: s3://bucket/prefix or a local directory", 2);
+        }
         return RepositoryLocation.open(repo, s3Endpoint, region);
     }
 }

@@ -38,14 +38,8 @@ public final class RestoreCommand implements Callable<Integer> {
     @Mixin
     DecryptOptions keys;
 
-    @Option(names = "--repo", paramLabel = "REPO", description = "Where backups live: s3://bucket/prefix or a directory.")
-    String repo;
-
-    @Option(names = "--s3-endpoint", paramLabel = "URL", description = "An S3-compatible endpoint instead of AWS.")
-    String s3Endpoint;
-
-    @Option(names = "--region", paramLabel = "REGION", description = "AWS region.")
-    String region;
+    @Mixin
+    RepositoryOptions repository;
 
     @Option(names = "--backup", paramLabel = "KEY|latest", defaultValue = "latest",
             description = "The backup's key, or 'latest' (default).")
@@ -71,7 +65,7 @@ public final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws SQLException, IOException {
-        if ((repo == null) == (file == null)) {
+        if (repository.given() == (file != null)) {
             throw new CommandFailure("give either --repo (with --backup) or --file", 2);
         }
         if (clean && allowNonEmpty) {
@@ -91,7 +85,7 @@ public final class RestoreCommand implements Callable<Integer> {
                     throw new CommandFailure("no file " + file, 1);
                 }
             } else {
-                BackupStore store = RepositoryLocation.open(repo, s3Endpoint, region);
+                BackupStore store = repository.open();
                 report = new RestoreService(store, Clock.systemUTC()).restore(backup, connection, target.toString(),
                         options, decryptor, progress);
                 if (report.verification() != null) {
