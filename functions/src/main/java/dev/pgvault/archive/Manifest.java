@@ -11,7 +11,9 @@ import dev.pgvault.archive.crypto.EncryptionParameters;
  * verification ignore it. Never holds a secret.
  *
  * @param encryption mode and public parameters ({@code {"mode": "none"}} when unencrypted; never keys)
- * @param tables     per table, the row count and order-independent content hash taken while dumping
+ * @param tables       per table, the row count and order-independent content hash taken while dumping
+ * @param largeObjects how many large objects and the same kind of hash over each one's oid and
+ *                     content; absent when the database has none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -32,13 +34,16 @@ public record Manifest(
         CompressionInfo compression,
         EncryptionParameters encryption,
         String contentHashAlgorithm,
-        List<Table> tables) {
+        List<Table> tables,
+        LargeObjects largeObjects) {
 
     public static final int FORMAT_VERSION = 1;
 
     public record Database(String name, String serverVersion, int serverVersionNum) {}
 
     public record CompressionInfo(String algorithm, int level) {}
+
+    public record LargeObjects(long count, String contentHash) {}
 
     public record Table(String schema, String name, long rows, String contentHash) {
         public String qualifiedName() {

@@ -123,7 +123,7 @@ public final class BackupService {
                         dump.snapshotTime(), null, started, finished, Duration.between(started, finished).toMillis(),
                         totals.rawBytes(), totals.storedBytes(), totals.sha256(),
                         new Manifest.CompressionInfo(request.compression().id(), request.compressionLevel()),
-                        totals.encryption(), ContentHash.ALGORITHM, dump.tables());
+                        totals.encryption(), ContentHash.ALGORITHM, dump.tables(), dump.largeObjects());
                 writeManifest(key, manifest);
                 return manifest;
             } finally {

@@ -1,5 +1,6 @@
 package dev.pgvault.dump;
 
+import dev.pgvault.archive.ContentHash;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.List;
  */
 final class CatalogReader {
     private final Catalog catalog;
+    /** Filled while the large objects' data is written; empty (0 objects) when there are none. */
+    private final ContentHash largeObjects = new ContentHash();
 
     CatalogReader(Connection connection, int serverVersionNum, DumpOptions options) {
         this.catalog = new Catalog(connection, serverVersionNum, options);
@@ -28,6 +31,11 @@ final class CatalogReader {
     /** What to lock ACCESS SHARE: the tables (materialized views cannot be locked; their data is not dumped). */
     List<Relation> lockable() {
         return catalog.relations('r', 'p');
+    }
+
+    /** The large objects' count and content fingerprint, complete once the dump has been written. */
+    ContentHash largeObjects() {
+        return largeObjects;
     }
 
     /** Step two, after locking: every definition, as ordered-to-be items. */
@@ -46,7 +54,7 @@ final class CatalogReader {
         RuleReader.read(catalog);
         PolicyReader.read(catalog);
         StatisticsReader.read(catalog);
-        LargeObjects.read(catalog);
+        LargeObjects.read(catalog, largeObjects);
         CommentReader.read(catalog);
         if (catalog.options.keepOwnersAndPrivileges()) {
             PrivilegeReader.read(catalog);

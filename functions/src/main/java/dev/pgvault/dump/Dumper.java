@@ -98,8 +98,10 @@ public final class Dumper {
             writeText(out, "\n" + COMPLETION_MARKER + "\n");
             stage = "ending the snapshot";
             connection.commit();
+            ContentHash largeObjects = catalog.largeObjects();
             return new DumpResult(snapshot.database(), snapshot.serverVersion(), snapshot.serverVersionNum(),
-                    snapshot.time(), tables);
+                    snapshot.time(), tables, largeObjects.rows() == 0 ? null
+                            : new Manifest.LargeObjects(largeObjects.rows(), largeObjects.hex()));
         } catch (SQLException e) {
             rollbackQuietly(connection);
             throw new PgvaultException("the dump failed while " + stage + ": " + DatabaseErrors.describe(e), e);

@@ -1,5 +1,6 @@
 package dev.pgvault.dump;
 
+import dev.pgvault.archive.ContentHash;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -27,7 +30,8 @@ final class LargeObjects {
 
     private LargeObjects() {}
 
-    static void read(Catalog catalog) throws SQLException {
+    /** Fills {@code digest} with every object's oid and content while the data is written. */
+    static void read(Catalog catalog, ContentHash digest) throws SQLException {
         boolean any;
         try (Statement st = catalog.connection.createStatement();
                 ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_largeobject_metadata)")) {
@@ -41,7 +45,7 @@ final class LargeObjects {
         catalog.add(DumpItem.streamed(new ObjectRef("large_objects", 0), ItemKind.LARGE_OBJECT, "large objects", "",
                 (connection, out) -> writeDefinitions(connection, out, keepOwners)));
         catalog.add(DumpItem.streamed(new ObjectRef("large_object_data", 0), ItemKind.LARGE_OBJECT_DATA,
-                "data of large objects", "", LargeObjects::writeData));
+                "data of large objects", "", (connection, out) -> writeData(connection, out, digest)));
     }
 
     private static List<Long> oids(Connection connection) throws SQLException {
@@ -85,8 +89,50 @@ final class LargeObjects {
         }
     }
 
-    private static void writeData(Connection connection, OutputStream out) throws SQLException, IOException {
+    private static void writeData(Connection connection, OutputStream out, ContentHash digest)
+            throws SQLException, IOException {
         HexFormat hex = HexFormat.of();
+        readAll(connection, new ChunkSink() {
+            @Override
+            public void start(long oid) throws IOException {
+                // The restore opens one object at a time, so its descriptor is always 0.
+                write(out, "SELECT pg_catalog.lo_open('" + oid + "', " + WRITE + ");\n");
+            }
+
+            @Override
+            public void chunk(byte[] chunk) throws IOException {
+                write(out, "SELECT pg_catalog.lowrite(0, '\\x" + hex.formatHex(chunk) + "');\n");
+            }
+
+            @Override
+            public void end() throws IOException {
+                write(out, "SELECT pg_catalog.lo_close(0);\n");
+            }
+        }, digest);
+    }
+
+    /**
+     * The order-independent fingerprint of all large objects (each object's oid and content),
+     * as the dump records it: for checking a restored database against its manifest.
+     */
+    static ContentHash contentHash(Connection connection) throws SQLException, IOException {
+        ContentHash digest = new ContentHash();
+        readAll(connection, new ChunkSink() {}, digest);
+        return digest;
+    }
+
+    /** What to do with each object's content as it is read. */
+    private interface ChunkSink {
+        default void start(long oid) throws IOException {}
+
+        default void chunk(byte[] chunk) throws IOException {}
+
+        default void end() throws IOException {}
+    }
+
+    private static void readAll(Connection connection, ChunkSink sink, ContentHash digest)
+            throws SQLException, IOException {
+        MessageDigest sha256 = sha256();
         try (PreparedStatement open = connection.prepareStatement("SELECT pg_catalog.lo_open(?::pg_catalog.oid, ?)");
                 PreparedStatement read = connection.prepareStatement("SELECT pg_catalog.loread(?, ?)");
                 PreparedStatement close = connection.prepareStatement("SELECT pg_catalog.lo_close(?)")) {
@@ -98,8 +144,8 @@ final class LargeObjects {
                     rs.next();
                     descriptor = rs.getInt(1);
                 }
-                // The restore opens one object at a time, so its descriptor is always 0.
-                write(out, "SELECT pg_catalog.lo_open('" + oid + "', " + WRITE + ");\n");
+                sink.start(oid);
+                sha256.update((oid + "\n").getBytes(StandardCharsets.UTF_8));
                 while (true) {
                     read.setInt(1, descriptor);
                     read.setInt(2, CHUNK);
@@ -111,12 +157,23 @@ final class LargeObjects {
                     if (chunk.length == 0) {
                         break;
                     }
-                    write(out, "SELECT pg_catalog.lowrite(0, '\\x" + hex.formatHex(chunk) + "');\n");
+                    sha256.update(chunk);
+                    sink.chunk(chunk);
                 }
-                write(out, "SELECT pg_catalog.lo_close(0);\n");
+                sink.end();
+                byte[] objectDigest = sha256.digest();
+                digest.addRow(objectDigest, 0, objectDigest.length);
                 close.setInt(1, descriptor);
                 close.execute();
             }
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.pgvault.verify;
 
 import dev.pgvault.archive.ContentHash;
 import dev.pgvault.archive.Manifest;
+import dev.pgvault.dump.LargeObjectContent;
 import dev.pgvault.dump.SessionSettings;
 import dev.pgvault.dump.TableCopier;
 import java.io.IOException;
@@ -37,6 +38,14 @@ public final class ContentCheck {
             } else if (!hash.hex().equals(table.contentHash())) {
                 differences.add("table " + table.qualifiedName() + " has " + table.rows()
                         + " rows as expected but different content");
+            }
+        }
+        if (manifest.largeObjects() != null) {
+            ContentHash largeObjects = LargeObjectContent.of(connection);
+            if (largeObjects.rows() != manifest.largeObjects().count()) {
+                differences.add(largeObjects.rows() + " large objects, the backup " + manifest.largeObjects().count());
+            } else if (!largeObjects.hex().equals(manifest.largeObjects().contentHash())) {
+                differences.add("large objects differ in content");
             }
         }
         return differences;
