@@ -39,8 +39,7 @@ public final class SecretResolver {
 
     private String fetch(String reference) {
         try {
-            if (reference.startsWith("ssm:") || reference.startsWith("arn:aws:ssm:")
-                    || reference.matches("^arn:aws[a-z-]*:ssm:.*")) {
+            if (reference.startsWith("ssm:") || reference.matches("^arn:aws[a-z-]*:ssm:.*")) {
                 String name = reference.startsWith("ssm:") ? reference.substring(4) : reference;
                 if (ssm == null) {
                     throw new ConfigurationException("no SSM client to read " + reference);

@@ -76,11 +76,6 @@ public record BackupKey(BackupKind kind, String backupName, LocalDateTime time, 
         return key() + LOCK_SUFFIX;
     }
 
-    /** The same backup's name in another folder (tiering copies keep the date). */
-    public BackupKey in(BackupKind other) {
-        return new BackupKey(other, backupName, time, suffix);
-    }
-
     public Instant instant() {
         return time.toInstant(ZoneOffset.UTC);
     }

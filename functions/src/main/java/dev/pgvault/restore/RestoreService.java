@@ -47,7 +47,7 @@ public final class RestoreService {
         String key = catalog.resolve(keyOrLatest);
         Manifest manifest = catalog.manifest(key);
         Instant started = clock.instant();
-        try {
+        return inTransaction(target, "backup " + key, targetName, () -> {
             prepare(target, options);
             VerifyingInputStream stored = new VerifyingInputStream(
                     new BufferedInputStream(store.open(key), 1 << 16), manifest.sha256(), manifest.storedBytes(), key);
@@ -69,25 +69,14 @@ public final class RestoreService {
             target.commit();
             return new RestoreReport(key, targetName, outcome.tables(), outcome.rows(),
                     Duration.between(started, clock.instant()), verification, outcome.producer());
-        } catch (SQLException e) {
-            rollback(target);
-            throw new RestoreFailedException("restoring " + key + " into " + targetName + " failed: "
-                    + DatabaseErrors.describe(e) + "; the restore was rolled back", e);
-        } catch (IOException e) {
-            rollback(target);
-            throw new RestoreFailedException("could not read backup " + key + ": " + e.getMessage()
-                    + "; the restore was rolled back", e);
-        } catch (RuntimeException e) {
-            rollback(target);
-            throw e;
-        }
+        });
     }
 
     /** Restores a plain SQL script (ours or pg_dump's, optionally gzipped) that has no manifest. */
     public RestoreReport restoreScript(InputStream script, String sourceName, Connection target, String targetName,
                                        RestoreOptions options, ScriptApplier.Progress progress) {
         Instant started = clock.instant();
-        try {
+        return inTransaction(target, sourceName, targetName, () -> {
             prepare(target, options);
             InputStream sql = sourceName.endsWith(".gz")
                     ? Compression.GZIP.decompress(new BufferedInputStream(script, 1 << 16))
@@ -96,13 +85,26 @@ public final class RestoreService {
             target.commit();
             return new RestoreReport(sourceName, targetName, outcome.tables(), outcome.rows(),
                     Duration.between(started, clock.instant()), null, outcome.producer());
+        });
+    }
+
+    /** A restore's body, which commits itself once everything has been checked. */
+    @FunctionalInterface
+    private interface Work {
+        RestoreReport run() throws SQLException, IOException;
+    }
+
+    /** Runs a restore; on any failure rolls the target back and says so. */
+    private static RestoreReport inTransaction(Connection target, String source, String targetName, Work work) {
+        try {
+            return work.run();
         } catch (SQLException e) {
             rollback(target);
-            throw new RestoreFailedException("restoring " + sourceName + " failed: " + DatabaseErrors.describe(e)
-                    + "; the restore was rolled back", e);
+            throw new RestoreFailedException("restoring " + source + " into " + targetName + " failed: "
+                    + DatabaseErrors.describe(e) + "; the restore was rolled back", e);
         } catch (IOException e) {
             rollback(target);
-            throw new RestoreFailedException("could not read " + sourceName + ": " + e.getMessage()
+            throw new RestoreFailedException("could not read " + source + ": " + e.getMessage()
                     + "; the restore was rolled back", e);
         } catch (RuntimeException e) {
             rollback(target);

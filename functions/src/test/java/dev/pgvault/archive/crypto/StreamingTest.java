@@ -2,6 +2,7 @@ package dev.pgvault.archive.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pgvault.archive.CountingOutputStream;
 import dev.pgvault.testing.SqlLikeData;
 import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
@@ -44,7 +45,7 @@ class StreamingTest {
         MessageDigest written = sha256();
         EncryptionParameters parameters;
         try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(stored));
-             ByteCounter sink = new ByteCounter(file)) {
+             CountingOutputStream sink = new CountingOutputStream(file)) {
             EncryptingStream encrypting = encryptor.encrypt(sink);
             InputStream source = new SqlLikeData(SIZE, 7);
             byte[] chunk = new byte[100_000];
@@ -53,7 +54,7 @@ class StreamingTest {
                 encrypting.write(chunk, 0, n);
                 written.update(chunk, 0, n);
                 plaintextIn += n;
-                assertThat(plaintextIn - sink.count).as("plaintext held back while encrypting").isLessThan(MAX_LAG);
+                assertThat(plaintextIn - sink.count()).as("plaintext held back while encrypting").isLessThan(MAX_LAG);
             }
             encrypting.close();
             parameters = encrypting.parameters();
@@ -76,32 +77,6 @@ class StreamingTest {
 
     private static MessageDigest sha256() throws NoSuchAlgorithmException {
         return MessageDigest.getInstance("SHA-256");
-    }
-
-    private static final class ByteCounter extends OutputStream {
-        private final OutputStream out;
-        long count;
-
-        ByteCounter(OutputStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.close();
-        }
     }
 
     private static final class ReadCounter extends FilterInputStream {
