@@ -71,7 +71,7 @@ public final class BackupCommand implements Callable<Integer> {
                 Compression.GZIP, compressionLevel, encryptor, Duration.ofHours(6));
         BackupOutcome outcome = service.run(request, new ProgressReporter(terminal));
         if (!outcome.written()) {
-            terminal.say("skipped " + store.location() + "/" + outcome.key() + ": " + outcome.skipped());
+            terminal.say("skipped " + store.location() + "/" + outcome.key() + ": " + outcome.status());
             return 0;
         }
         Manifest m = outcome.manifest();

@@ -26,7 +26,7 @@ final class BackupLock implements AutoCloseable {
 
     static BackupLock acquire(BackupStore store, String lockKey, String runId, Instant now, Instant expiresAt) {
         byte[] lease = lease(runId, now, expiresAt);
-        if (store.putIfAbsent(lockKey, lease)) {
+        if (store.putIfAbsent(lockKey, lease).isPresent()) {
             return held(store, lockKey);
         }
         Instant otherExpiry = expiry(store, lockKey);
@@ -36,7 +36,7 @@ final class BackupLock implements AutoCloseable {
         }
         // The holder died without releasing; take over, still racing fairly with other takers.
         store.delete(lockKey);
-        if (store.putIfAbsent(lockKey, lease)) {
+        if (store.putIfAbsent(lockKey, lease).isPresent()) {
             return held(store, lockKey);
         }
         throw new BackupInProgressException("another run took over " + lockKey + " just now");

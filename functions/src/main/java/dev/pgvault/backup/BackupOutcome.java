@@ -3,13 +3,44 @@ package dev.pgvault.backup;
 import dev.pgvault.archive.Manifest;
 
 /**
- * How a backup run ended when it did not fail.
+ * How a backup run ended when it did not fail (a failure is an exception, classified by
+ * {@link dev.pgvault.errors.FailureClass}).
  *
- * @param skipped  why nothing was written (the day's backup exists, or another run is writing it), or null
- * @param manifest the new backup's manifest, or null when skipped
+ * @param status   what happened
+ * @param key      the backup's object key
+ * @param manifest the backup's manifest: the new one when written, the existing one when already complete; null when held
+ * @param holder   the run holding the key's lock, when {@link Status#HELD}; else null
  */
-public record BackupOutcome(String key, Manifest manifest, String skipped) {
+public record BackupOutcome(Status status, String key, Manifest manifest, LockHolder holder) {
+
+    public enum Status {
+        /** A new backup was written and its manifest stored. */
+        WRITTEN,
+        /** A complete backup of the same source already exists under this key; nothing was touched. */
+        ALREADY_COMPLETE,
+        /** Another live run holds this key's lock; nothing was touched. */
+        HELD
+    }
+
+    /**
+     * Who holds a key's lock: a run id, a description of the owner (host, process, Lambda request),
+     * and how long its lease runs unless renewed.
+     */
+    public record LockHolder(String runId, String owner, java.time.Instant takenAt, java.time.Instant expiresAt) {}
+
+    public static BackupOutcome written(String key, Manifest manifest) {
+        return new BackupOutcome(Status.WRITTEN, key, manifest, null);
+    }
+
+    public static BackupOutcome alreadyComplete(String key, Manifest manifest) {
+        return new BackupOutcome(Status.ALREADY_COMPLETE, key, manifest, null);
+    }
+
+    public static BackupOutcome held(String key, LockHolder holder) {
+        return new BackupOutcome(Status.HELD, key, null, holder);
+    }
+
     public boolean written() {
-        return skipped == null;
+        return status == Status.WRITTEN;
     }
 }

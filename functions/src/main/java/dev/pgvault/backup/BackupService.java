@@ -69,7 +69,7 @@ public final class BackupService {
         BackupKey key = BackupKey.create(request.kind(), request.backupName(), started, suffix);
         if (store.stat(key.manifestKey()).isPresent()) {
             LOG.info("backup {} already exists; nothing to do", key);
-            return new BackupOutcome(key.key(), null, "a complete backup already exists under this key");
+            return BackupOutcome.alreadyComplete(key.key(), null);
         }
         BackupLock lock;
         try {
@@ -77,7 +77,7 @@ public final class BackupService {
                     started.plus(request.lease()));
         } catch (BackupInProgressException e) {
             LOG.info("backup {} is being written by another run; standing down", key);
-            return new BackupOutcome(key.key(), null, e.getMessage());
+            return BackupOutcome.held(key.key(), null);
         }
         try (lock) {
             Manifest manifest = write(key, request, started, progress);
@@ -85,7 +85,7 @@ public final class BackupService {
                     manifest.storedBytes(), manifest.rawBytes(), manifest.totalRows(), manifest.finishedAt());
             LOG.info("backup {} written: {} tables, {} rows, {} bytes stored", key, manifest.tables().size(),
                     manifest.totalRows(), manifest.storedBytes());
-            return new BackupOutcome(key.key(), manifest, null);
+            return BackupOutcome.written(key.key(), manifest);
         } catch (RuntimeException e) {
             // What the operator must fix (unsupported objects, configuration) stays what it is;
             // anything else becomes a BackupFailedException naming the key, its cause kept.
@@ -94,7 +94,7 @@ public final class BackupService {
                     ? e
                     : new BackupFailedException("backup " + key + " to " + store.location() + " failed: "
                             + e.getMessage() + "; nothing was stored under that key", e);
-            metrics.backupFailed(request.kind().toString(), failure.getClass().getSimpleName());
+            metrics.backupFailed(request.kind().toString(), dev.pgvault.errors.FailureClass.of(failure));
             LOG.error("backup {} failed: {}", key, failure.getMessage());
             throw failure;
         }

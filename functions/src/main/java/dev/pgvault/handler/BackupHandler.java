@@ -88,7 +88,7 @@ public final class BackupHandler implements RequestHandler<Map<String, Object>, 
 
     private static Map<String, Object> response(BackupOutcome outcome) {
         Map<String, Object> response = new LinkedHashMap<>();
-        response.put("status", outcome.written() ? "written" : "skipped");
+        response.put("status", outcome.status().name().toLowerCase(java.util.Locale.ROOT));
         response.put("key", outcome.key());
         if (outcome.written()) {
             response.put("tables", outcome.manifest().tables().size());
@@ -96,8 +96,6 @@ public final class BackupHandler implements RequestHandler<Map<String, Object>, 
             response.put("storedBytes", outcome.manifest().storedBytes());
             response.put("sha256", outcome.manifest().sha256());
             response.put("durationMillis", outcome.manifest().durationMillis());
-        } else {
-            response.put("reason", outcome.skipped());
         }
         return response;
     }

@@ -1,5 +1,7 @@
 package dev.pgvault.metrics;
 
+import dev.pgvault.backup.BackupOutcome;
+import dev.pgvault.errors.FailureClass;
 import java.time.Duration;
 import java.time.Instant;
 import software.amazon.lambda.powertools.metrics.Metrics;
@@ -15,12 +17,16 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 public final class EmfBackupMetrics implements BackupMetrics {
     public static final String SUCCEEDED = "BackupSucceeded";
     public static final String FAILED = "BackupFailed";
+    public static final String SKIPPED = "BackupSkipped";
+    public static final String SHRANK = "BackupShrank";
     public static final String DURATION = "BackupDuration";
     public static final String SIZE = "BackupSize";
     public static final String RAW_SIZE = "BackupRawSize";
     public static final String ROWS = "BackupRows";
     public static final String LAST_BACKUP = "LastBackupTimestamp";
     public static final String DIMENSION = "BackupName";
+    /** Second dimension of failures: a {@link FailureClass} value such as "Connection". */
+    public static final String ERROR_CLASS = "ErrorClass";
 
     private final Metrics metrics;
     private final String backupName;
@@ -53,13 +59,39 @@ public final class EmfBackupMetrics implements BackupMetrics {
     }
 
     @Override
-    public void backupFailed(String kind, String errorType) {
+    public void backupFailed(String kind, FailureClass failure) {
+        // Two dimension sets: the alarm watches BackupName alone; ErrorClass splits it on a dashboard.
+        metrics.flushMetrics(m -> {
+            m.addDimension(DimensionSet.of(DIMENSION, backupName));
+            m.addDimension(DimensionSet.of(DIMENSION, backupName, ERROR_CLASS, failure.metricValue()));
+            m.addMetadata("kind", kind);
+            m.addMetric(FAILED, 1, MetricUnit.COUNT);
+        });
+        metrics.flushMetrics(m -> {
+            m.addDimension(DimensionSet.of(DIMENSION, backupName));
+            m.addMetric(SUCCEEDED, 0, MetricUnit.COUNT);
+        });
+    }
+
+    @Override
+    public void backupSkipped(String kind, BackupOutcome.Status why) {
         metrics.flushMetrics(m -> {
             m.addDimension(DimensionSet.of(DIMENSION, backupName));
             m.addMetadata("kind", kind);
-            m.addMetadata("error", errorType);
-            m.addMetric(FAILED, 1, MetricUnit.COUNT);
-            m.addMetric(SUCCEEDED, 0, MetricUnit.COUNT);
+            m.addMetadata("reason", why.name().toLowerCase(java.util.Locale.ROOT));
+            m.addMetric(SKIPPED, 1, MetricUnit.COUNT);
+        });
+    }
+
+    @Override
+    public void backupShrank(String kind, String what, long previous, long now) {
+        metrics.flushMetrics(m -> {
+            m.addDimension(DimensionSet.of(DIMENSION, backupName));
+            m.addMetadata("kind", kind);
+            m.addMetadata("what", what);
+            m.addMetadata("previous", previous);
+            m.addMetadata("now", now);
+            m.addMetric(SHRANK, 1, MetricUnit.COUNT);
         });
     }
 }

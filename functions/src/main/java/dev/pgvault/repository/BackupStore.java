@@ -33,12 +33,36 @@ public interface BackupStore {
 
     /**
      * Writes a small object only if none exists under the key, atomically with respect to other
-     * writers; returns false (and changes nothing) when one exists.
+     * writers. Returns the new object's version tag, or empty (having changed nothing) when an
+     * object exists.
      */
-    boolean putIfAbsent(String key, byte[] content);
+    Optional<String> putIfAbsent(String key, byte[] content);
+
+    /**
+     * Reads a small object with its version tag; empty only when the object does not exist. A
+     * read that fails (network, permissions) throws {@link dev.pgvault.errors.StorageException}:
+     * it never reads as "absent".
+     */
+    Optional<Versioned> readVersioned(String key);
+
+    /**
+     * Replaces an object only if it is still the version {@code etag} names, atomically with
+     * respect to other writers. Returns the new version's tag, or empty (having changed nothing)
+     * when the object changed or is gone.
+     */
+    Optional<String> replaceIfMatch(String key, byte[] content, String etag);
+
+    /**
+     * Deletes an object only if it is still the version {@code etag} names. Returns false (having
+     * changed nothing) when the object changed or is gone.
+     */
+    boolean deleteIfMatch(String key, String etag);
 
     /** Removes an object; removing an absent object is not an error. */
     void delete(String key);
+
+    /** Uploads under {@code prefix} that were started and neither completed nor aborted, in key order. */
+    List<UnfinishedUpload> listUnfinished(String prefix);
 
     default byte[] read(String key) {
         try (InputStream in = open(key)) {

@@ -155,7 +155,7 @@ public final class DirectoryStore implements BackupStore {
     }
 
     @Override
-    public boolean putIfAbsent(String key, byte[] content) {
+    public Optional<String> putIfAbsent(String key, byte[] content) {
         Path target = path(key);
         Path temp = writeTemp(key, content);
         try {
@@ -167,9 +167,9 @@ public final class DirectoryStore implements BackupStore {
             } catch (UnsupportedOperationException e) {
                 move(temp, target, false);
             }
-            return true;
+            return Optional.of(UUID.randomUUID().toString());
         } catch (FileAlreadyExistsException e) {
-            return false;
+            return Optional.empty();
         } catch (IOException e) {
             throw failure("could not store " + key, e);
         } finally {
@@ -184,6 +184,26 @@ public final class DirectoryStore implements BackupStore {
         } catch (IOException e) {
             throw failure("could not delete " + key, e);
         }
+    }
+
+    @Override
+    public Optional<Versioned> readVersioned(String key) {
+        throw new UnsupportedOperationException("TODO(repository): readVersioned");
+    }
+
+    @Override
+    public Optional<String> replaceIfMatch(String key, byte[] content, String etag) {
+        throw new UnsupportedOperationException("TODO(repository): replaceIfMatch");
+    }
+
+    @Override
+    public boolean deleteIfMatch(String key, String etag) {
+        throw new UnsupportedOperationException("TODO(repository): deleteIfMatch");
+    }
+
+    @Override
+    public List<UnfinishedUpload> listUnfinished(String prefix) {
+        throw new UnsupportedOperationException("TODO(repository): listUnfinished");
     }
 
     private Path path(String key) {

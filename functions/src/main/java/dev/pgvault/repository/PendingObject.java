@@ -8,7 +8,11 @@ import java.io.OutputStream;
  * failure upstream never leaves a partial object that looks complete.
  */
 public abstract class PendingObject extends OutputStream {
-    /** Makes the object visible under its key and returns what was stored. */
+    /**
+     * Makes the object visible under its key and returns what was stored. Never replaces an
+     * object: when another writer's object is already under the key, throws
+     * {@link dev.pgvault.errors.ObjectExistsException}, discards this one and leaves that one as it was.
+     */
     public abstract StoredObject commit();
 
     /** Discards the object; safe to call more than once and after a failed commit. */

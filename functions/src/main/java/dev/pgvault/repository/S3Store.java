@@ -126,15 +126,14 @@ public final class S3Store implements BackupStore {
     }
 
     @Override
-    public boolean putIfAbsent(String key, byte[] content) {
+    public Optional<String> putIfAbsent(String key, byte[] content) {
         try {
-            s3.putObject(PutObjectRequest.builder().bucket(bucket).key(fullKey(key)).ifNoneMatch("*")
-                    .checksumAlgorithm(ChecksumAlgorithm.SHA256).build(), RequestBody.fromBytes(content));
-            return true;
+            return Optional.of(s3.putObject(PutObjectRequest.builder().bucket(bucket).key(fullKey(key)).ifNoneMatch("*")
+                    .checksumAlgorithm(ChecksumAlgorithm.SHA256).build(), RequestBody.fromBytes(content)).eTag());
         } catch (S3Exception e) {
             // 412: an object exists; 409: another conditional write to this key is in flight.
             if (e.statusCode() == 412 || e.statusCode() == 409) {
-                return false;
+                return Optional.empty();
             }
             throw failure("could not store " + key, e);
         } catch (SdkException e) {
@@ -145,6 +144,26 @@ public final class S3Store implements BackupStore {
     @Override
     public void delete(String key) {
         call("delete " + key, () -> s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(fullKey(key)).build()));
+    }
+
+    @Override
+    public Optional<Versioned> readVersioned(String key) {
+        throw new UnsupportedOperationException("TODO(repository): readVersioned");
+    }
+
+    @Override
+    public Optional<String> replaceIfMatch(String key, byte[] content, String etag) {
+        throw new UnsupportedOperationException("TODO(repository): replaceIfMatch");
+    }
+
+    @Override
+    public boolean deleteIfMatch(String key, String etag) {
+        throw new UnsupportedOperationException("TODO(repository): deleteIfMatch");
+    }
+
+    @Override
+    public List<UnfinishedUpload> listUnfinished(String prefix) {
+        throw new UnsupportedOperationException("TODO(repository): listUnfinished");
     }
 
     private String fullKey(String key) {

@@ -105,7 +105,7 @@ class BackupServiceTest {
         BackupOutcome second = service(NOON.plusSeconds(3600)).run(daily(), DumpProgress.NONE);
 
         assertThat(second.written()).isFalse();
-        assertThat(second.skipped()).contains("already exists");
+        assertThat(second.status()).isEqualTo(BackupOutcome.Status.ALREADY_COMPLETE);
         assertThat(Files.readAllBytes(repo.resolve(first.key()))).isEqualTo(before);
         assertThat(metrics.events).hasSize(1);
     }
@@ -117,7 +117,7 @@ class BackupServiceTest {
 
         BackupOutcome blocked = service(NOON).run(daily(), DumpProgress.NONE);
         assertThat(blocked.written()).isFalse();
-        assertThat(blocked.skipped()).contains("another run holds");
+        assertThat(blocked.status()).isEqualTo(BackupOutcome.Status.HELD);
         assertThat(store.stat("daily/auth-db-backup-2026-11-24.sql.gz")).isEmpty();
 
         BackupOutcome later = service(NOON.plusSeconds(601)).run(daily(), DumpProgress.NONE);
@@ -152,7 +152,7 @@ class BackupServiceTest {
                 .hasMessageContaining("lost the connection")
                 .hasMessageContaining("nothing was stored");
         assertThat(allFiles()).isEmpty();
-        assertThat(metrics.events).containsExactly("failed daily BackupFailedException");
+        assertThat(metrics.events).containsExactly("failed daily Dump");
     }
 
     @Test
@@ -167,7 +167,7 @@ class BackupServiceTest {
                 .hasMessageContaining("text search configuration search")
                 .hasMessageContaining("Nothing was written");
         assertThat(allFiles()).isEmpty();
-        assertThat(metrics.events).containsExactly("failed daily UnsupportedObjectException");
+        assertThat(metrics.events).containsExactly("failed daily UnsupportedObject");
     }
 
     private List<StoredObject> allFiles() {

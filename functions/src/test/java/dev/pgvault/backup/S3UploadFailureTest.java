@@ -97,7 +97,7 @@ class S3UploadFailureTest {
             assertThat(direct.listObjectsV2(b -> b.bucket(bucket)).contents()).isEmpty();
             assertThat(direct.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
         }
-        assertThat(metrics.events).containsExactly("failed daily BackupFailedException");
+        assertThat(metrics.events).containsExactly("failed daily Storage");
         // The second part was tried (and retried) and never got through.
         assertThat(proxy.findAll(com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor(
                 urlPathMatching("/" + bucket + "/.*")).withQueryParam("partNumber", equalTo("2")))).isNotEmpty();

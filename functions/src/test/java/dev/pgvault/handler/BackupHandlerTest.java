@@ -166,7 +166,7 @@ class BackupHandlerTest {
                 .handleRequest(Events.load("backup-scheduled.json"), new TestContext("pgvault-backup", 900_000));
         Map<String, Object> again = handler(Instant.parse("2026-11-24T02:00:09Z"))
                 .handleRequest(Events.load("backup-scheduled.json"), new TestContext("pgvault-backup", 900_000));
-        assertThat(again).containsEntry("status", "skipped");
+        assertThat(again).containsEntry("status", "already_complete");
         assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).hasSize(2);
     }
 

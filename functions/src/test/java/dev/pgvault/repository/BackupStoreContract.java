@@ -102,8 +102,8 @@ abstract class BackupStoreContract {
     @Test
     void putIfAbsentWritesOnlyOnce() {
         BackupStore store = store();
-        assertThat(store.putIfAbsent("daily/x.lock", "first".getBytes(UTF_8))).isTrue();
-        assertThat(store.putIfAbsent("daily/x.lock", "second".getBytes(UTF_8))).isFalse();
+        assertThat(store.putIfAbsent("daily/x.lock", "first".getBytes(UTF_8))).isPresent();
+        assertThat(store.putIfAbsent("daily/x.lock", "second".getBytes(UTF_8))).isEmpty();
         assertThat(new String(store.read("daily/x.lock"), UTF_8)).isEqualTo("first");
     }
 

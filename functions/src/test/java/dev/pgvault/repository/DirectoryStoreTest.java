@@ -50,7 +50,7 @@ class DirectoryStoreTest extends BackupStoreContract {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Callable<Boolean>> attempts = IntStream.range(0, 8)
-                    .<Callable<Boolean>>mapToObj(i -> () -> store.putIfAbsent("race", ("w" + i).getBytes(UTF_8)))
+                    .<Callable<Boolean>>mapToObj(i -> () -> store.putIfAbsent("race", ("w" + i).getBytes(UTF_8)).isPresent())
                     .toList();
             long winners = 0;
             for (Future<Boolean> result : pool.invokeAll(attempts)) {
