@@ -50,7 +50,22 @@ public final class BackupCatalog {
         return Optional.empty();
     }
 
-    /** A key, or "latest". Fails naming the key when it is absent or has no manifest. */
+    /**
+     * A key, or "latest" for the newest complete backup named {@code backupName} (required with
+     * "latest"). Fails naming the key when it is absent or has no manifest.
+     */
+    public String resolve(String keyOrLatest, String backupName) {
+        if (LATEST.equals(keyOrLatest)) {
+            if (backupName == null || backupName.isBlank()) {
+                throw new dev.pgvault.errors.InvalidRequestException("'latest' needs the backup name (like auth-db)");
+            }
+            return latest(backupName).map(e -> e.key().key()).orElseThrow(() -> new BackupNotFoundException(
+                    "there are no complete backups named " + backupName + " in " + store.location()));
+        }
+        return resolve(keyOrLatest);
+    }
+
+    /** A key. Fails naming the key when it is absent or has no manifest. */
     public String resolve(String keyOrLatest) {
         if (LATEST.equals(keyOrLatest)) {
             return latest(null).map(e -> e.key().key()).orElseThrow(() -> new BackupNotFoundException(
