@@ -64,6 +64,15 @@ public final class BackupService {
     }
 
     public BackupOutcome run(BackupRequest request, DumpProgress progress) {
+        return run(request, progress, dev.pgvault.run.Cancellation.none());
+    }
+
+    /**
+     * Takes the backup; {@code cancellation} stops it from another thread (watchdog, signal):
+     * the upload is aborted and the lock released before the run ends with
+     * {@link dev.pgvault.errors.RunCancelledException}.
+     */
+    public BackupOutcome run(BackupRequest request, DumpProgress progress, dev.pgvault.run.Cancellation cancellation) {
         Instant started = clock.instant();
         String suffix = ".sql" + request.compression().suffix() + request.encryptor().keySuffix();
         BackupKey key = BackupKey.create(request.kind(), request.backupName(), started, suffix);
