@@ -68,7 +68,7 @@ public final class BackupCommand implements Callable<Integer> {
         BackupService service = new BackupService(store, target::connect, BackupMetrics.NONE, Clock.systemUTC(),
                 new DumpOptions(Duration.ofSeconds(lockTimeoutSeconds), keepOwnersAndPrivileges));
         BackupRequest request = new BackupRequest(manual ? BackupKind.MANUAL : BackupKind.DAILY, name,
-                Compression.GZIP, compressionLevel, encryptor, Duration.ofHours(6));
+                Compression.GZIP, compressionLevel, encryptor, dev.pgvault.backup.RunOwner.thisProcess(), false);
         BackupOutcome outcome = service.run(request, new ProgressReporter(terminal));
         if (!outcome.written()) {
             terminal.say("skipped " + store.location() + "/" + outcome.key() + ": " + outcome.status());

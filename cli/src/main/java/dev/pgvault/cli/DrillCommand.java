@@ -103,8 +103,8 @@ public final class DrillCommand implements Callable<Integer> {
 
             Instant t = Instant.now();
             BackupOutcome backup = new BackupService(store, source::connect, BackupMetrics.NONE, Clock.systemUTC(),
-                    DumpOptions.defaults()).run(BackupRequest.unencrypted(BackupKind.MANUAL, "drill", 6,
-                    Duration.ofHours(1)), new ProgressReporter(terminal));
+                    DumpOptions.defaults()).run(BackupRequest.unencrypted(BackupKind.MANUAL, "drill", 6),
+                    new ProgressReporter(terminal));
             Manifest manifest = backup.manifest();
             String where = temporaryRepo == null ? store.location() + "/" + backup.key() : backup.key();
             step("backup", String.format("%s: %d tables, %,d rows, %s", where,

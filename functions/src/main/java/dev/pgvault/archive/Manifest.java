@@ -10,6 +10,8 @@ import dev.pgvault.archive.crypto.EncryptionParameters;
  * is complete. A backup without its manifest is not a backup: listing, tiering and
  * verification ignore it. Never holds a secret.
  *
+ * @param source     which server and database the backup was taken from (absent in manifests
+ *                   written before pgvault recorded it)
  * @param encryption mode and public parameters ({@code {"mode": "none"}} when unencrypted; never keys)
  * @param tables       per table, the row count and order-independent content hash taken while dumping
  * @param largeObjects how many large objects and the same kind of hash over each one's oid and
@@ -23,6 +25,7 @@ public record Manifest(
         String kind,
         String backupName,
         Database database,
+        Source source,
         Instant snapshotTime,
         String snapshotId,
         Instant startedAt,
@@ -40,6 +43,33 @@ public record Manifest(
     public static final int FORMAT_VERSION = 1;
 
     public record Database(String name, String serverVersion, int serverVersionNum) {}
+
+    /**
+     * The source's identity: the cluster's system identifier (from {@code pg_control_system()};
+     * null where the role may not read it), the host and port it was reached at, and the database.
+     */
+    public record Source(String systemIdentifier, String host, int port, String database) {
+        /**
+         * Whether two backups come from the same database: the same cluster (system identifier,
+         * which a point-in-time restore keeps) and database name; where either lacks the
+         * identifier, the same host, port and database.
+         */
+        public boolean sameAs(Source other) {
+            if (!database.equals(other.database)) {
+                return false;
+            }
+            if (systemIdentifier != null && other.systemIdentifier != null) {
+                return systemIdentifier.equals(other.systemIdentifier);
+            }
+            return host.equalsIgnoreCase(other.host) && port == other.port;
+        }
+
+        /** "host:port/database (system 7714...)" for messages. */
+        public String describe() {
+            return host + ":" + port + "/" + database
+                    + (systemIdentifier == null ? "" : " (system identifier " + systemIdentifier + ")");
+        }
+    }
 
     public record CompressionInfo(String algorithm, int level) {}
 

@@ -11,13 +11,20 @@ import java.util.List;
  * before any work. Secrets are references (a Secrets Manager ARN), never values.
  */
 public record BackupConfig(String bucket, String prefix, String backupName, String databaseSecret,
-                           int compressionLevel, Duration lockTimeout, String metricsNamespace,
-                           EncryptionConfig encryption, boolean keepOwnersAndPrivileges) {
+                           String databaseName, int compressionLevel, Duration lockTimeout, String metricsNamespace,
+                           EncryptionConfig encryption, boolean keepOwnersAndPrivileges, boolean allowEmpty,
+                           Duration watchdogMargin) {
 
     public static final String BUCKET = "PGVAULT_BUCKET";
     public static final String PREFIX = "PGVAULT_PREFIX";
     public static final String BACKUP_NAME = "PGVAULT_BACKUP_NAME";
     public static final String DATABASE_SECRET = "PGVAULT_DATABASE_SECRET_ARN";
+    /** The database to back up when the secret names none (the RDS console's default secret has no dbname). */
+    public static final String DATABASE_NAME = "PGVAULT_DATABASE_NAME";
+    /** "true" backs up a database that holds no user tables (refused by default: usually the wrong database). */
+    public static final String ALLOW_EMPTY = "PGVAULT_ALLOW_EMPTY";
+    /** How long before the function's deadline the watchdog stops a backup (default 60 s). */
+    public static final String WATCHDOG_MARGIN_SECONDS = "PGVAULT_WATCHDOG_MARGIN_SECONDS";
     public static final String COMPRESSION_LEVEL = "PGVAULT_COMPRESSION_LEVEL";
     public static final String LOCK_TIMEOUT_SECONDS = "PGVAULT_LOCK_TIMEOUT_SECONDS";
     public static final String METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE";
@@ -40,11 +47,14 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
                 env.optional(PREFIX, ""),
                 backupName,
                 env.required(DATABASE_SECRET),
+                env.optional(DATABASE_NAME).orElse(null),
                 env.integer(COMPRESSION_LEVEL, Compression.DEFAULT_LEVEL, 1, 9),
                 Duration.ofSeconds(env.integer(LOCK_TIMEOUT_SECONDS, 60, 1, 3600)),
                 env.optional(METRICS_NAMESPACE, "pgvault"),
                 EncryptionConfig.from(env),
-                flag(env, KEEP_OWNERS_AND_PRIVILEGES));
+                flag(env, KEEP_OWNERS_AND_PRIVILEGES),
+                flag(env, ALLOW_EMPTY),
+                Duration.ofSeconds(env.integer(WATCHDOG_MARGIN_SECONDS, 60, 1, 600)));
     }
 
     /** How the dump is taken. */

@@ -3,6 +3,7 @@ package dev.pgvault.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgvault.errors.ConfigurationException;
+import dev.pgvault.errors.DatabaseUnavailableException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -97,6 +98,16 @@ public final class DatabaseTarget {
 
     /** Parses a Secrets Manager secret: RDS's JSON, JSON with a "url", or a bare URL. */
     public static DatabaseTarget parseSecret(String secret, String what) {
+        return parseSecret(secret, what, null);
+    }
+
+    /**
+     * Parses a Secrets Manager secret; {@code configuredDatabase} (may be null) names the database
+     * when the secret does not. A secret naming none is refused rather than read as the
+     * maintenance database "postgres": the RDS console's default secret has no dbname, and a
+     * nightly backup of "postgres" would succeed every night while backing up nothing.
+     */
+    public static DatabaseTarget parseSecret(String secret, String what, String configuredDatabase) {
         String trimmed = secret == null ? "" : secret.strip();
         if (!trimmed.startsWith("{")) {
             return parseUrl(trimmed, what);
@@ -115,7 +126,12 @@ public final class DatabaseTarget {
         String host = text(json, "host", what);
         int port = json.hasNonNull("port") ? json.get("port").asInt(-1) : 5432;
         String database = json.hasNonNull("dbname") ? json.get("dbname").asText()
-                : json.hasNonNull("database") ? json.get("database").asText() : "postgres";
+                : json.hasNonNull("database") ? json.get("database").asText() : configuredDatabase;
+        if (database == null || database.isBlank()) {
+            throw new ConfigurationException(what + " names no database (no \"dbname\" field, as in the RDS"
+                    + " console's default secret) and none is configured: set the DatabaseName parameter"
+                    + " (PGVAULT_DATABASE_NAME) or add \"dbname\" to the secret");
+        }
         String user = text(json, "username", what);
         String password = json.hasNonNull("password") ? json.get("password").asText() : null;
         Map<String, String> parameters = new LinkedHashMap<>();
@@ -125,7 +141,31 @@ public final class DatabaseTarget {
         return new DatabaseTarget(host, port, database, user, password, parameters);
     }
 
+    /**
+     * Opens a connection. Failing to reach or log into the server (unknown host, refused, wrong
+     * password, no such database, TLS refused) is a {@link DatabaseUnavailableException} naming
+     * this target and what the server or network said; other driver errors stay SQLExceptions.
+     */
     public Connection connect() throws SQLException {
+        try {
+            return openConnection();
+        } catch (SQLException e) {
+            if (isConnectionFailure(e)) {
+                throw new DatabaseUnavailableException("could not connect to " + this + ": "
+                        + dev.pgvault.dump.DatabaseErrors.describeConnectionFailure(e), e);
+            }
+            throw e;
+        }
+    }
+
+    /** SQLSTATE class 08 (connection), 28 (authorization), 3D000 (no such database), 53300 (too many connections). */
+    private static boolean isConnectionFailure(SQLException e) {
+        String state = e.getSQLState();
+        return state == null || state.startsWith("08") || state.startsWith("28") || state.equals("3D000")
+                || state.equals("53300") || state.equals("57P03");
+    }
+
+    private Connection openConnection() throws SQLException {
         Properties properties = new Properties();
         parameters.forEach((key, value) -> properties.setProperty(LIBPQ_TO_JDBC.getOrDefault(key, key), value));
         properties.putIfAbsent("ApplicationName", "pgvault");

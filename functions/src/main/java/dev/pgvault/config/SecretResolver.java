@@ -1,6 +1,7 @@
 package dev.pgvault.config;
 
 import dev.pgvault.errors.ConfigurationException;
+import dev.pgvault.errors.SecretUnavailableException;
 import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -54,12 +55,12 @@ public final class SecretResolver {
             if (response.secretString() != null) {
                 return response.secretString();
             }
-            throw new ConfigurationException("secret " + reference + " holds binary data; pgvault expects a string");
+            throw new SecretUnavailableException("secret " + reference + " holds binary data; pgvault expects a string");
         } catch (ResourceNotFoundException | ParameterNotFoundException e) {
-            throw new ConfigurationException("secret " + reference + " does not exist (or this role may not read it)");
+            throw new SecretUnavailableException("secret " + reference + " does not exist (or this role may not read it)");
         } catch (SdkException e) {
             // The SDK's message names the service error, not the secret's value.
-            throw new ConfigurationException("could not read secret " + reference + ": " + e.getMessage());
+            throw new SecretUnavailableException("could not read secret " + reference + ": " + e.getMessage());
         }
     }
 }

@@ -18,4 +18,18 @@ public final class DatabaseErrors {
         }
         return message + (state == null ? "" : " [SQLSTATE " + state + "]");
     }
+
+    /** Why a connection could not be opened, as the server or network said it (first line only). */
+    public static String describeConnectionFailure(SQLException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+        int newline = message.indexOf('\n');
+        if (newline > 0) {
+            message = message.substring(0, newline);
+        }
+        Throwable cause = e.getCause();
+        if (cause instanceof java.net.UnknownHostException) {
+            return "unknown host " + cause.getMessage();
+        }
+        return message;
+    }
 }

@@ -71,6 +71,9 @@ public enum FailureClass {
         if (t instanceof RunCancelledException cancelled) {
             return cancelled.reason() == dev.pgvault.run.Cancellation.Reason.TIMEOUT ? TIMEOUT : INTERRUPTED;
         }
+        if (t instanceof EncryptionKeyException) {
+            return ENCRYPTION_KEY;
+        }
         if (t instanceof SecretUnavailableException) {
             return SECRET;
         }

@@ -2,68 +2,109 @@ package dev.pgvault.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.pgvault.archive.Compression;
+import dev.pgvault.archive.Manifest;
 import dev.pgvault.backup.BackupOutcome;
 import dev.pgvault.backup.BackupRequest;
 import dev.pgvault.backup.BackupService;
+import dev.pgvault.backup.RunOwner;
 import dev.pgvault.config.AwsClients;
 import dev.pgvault.config.BackupConfig;
 import dev.pgvault.config.DatabaseTarget;
 import dev.pgvault.config.Environment;
 import dev.pgvault.config.SecretResolver;
-import dev.pgvault.archive.Compression;
 import dev.pgvault.dump.DumpProgress;
 import dev.pgvault.errors.InvalidRequestException;
 import dev.pgvault.metrics.BackupMetrics;
 import dev.pgvault.metrics.EmfBackupMetrics;
 import dev.pgvault.repository.BackupKind;
 import dev.pgvault.repository.S3Store;
+import dev.pgvault.run.Cancellation;
+import dev.pgvault.run.GuardedRun;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * The backup function. The daily schedule invokes it with {@code {"kind": "daily"}} (an
  * EventBridge "Scheduled Event" counts as daily too); {@code {"kind": "manual"}} takes an
- * on-demand backup into {@code manual/}. A duplicate delivery for a day already backed up
- * returns {@code "status": "skipped"}.
+ * on-demand backup into {@code manual/}. It answers {@code "status"}: {@code written},
+ * {@code already_complete} (a duplicate delivery) or {@code held} (another live run is writing
+ * the key); any failure fails the invocation, after the failure metric was emitted.
+ *
+ * <p>A configuration error found at cold start does not fail the container's start, where no
+ * metric could be emitted: it fails each invocation, through the same run wrapper as any other
+ * failure, so {@code BackupFailed} hears it.
  */
 public final class BackupHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
-    private final BackupConfig config;
-    private final AwsClients clients;
+    private final Supplier<BackupConfig> config;
+    private final Supplier<AwsClients> clients;
     private final BackupMetrics metrics;
     private final Clock clock;
 
     /** Used by Lambda: configuration from the environment, real AWS clients. */
     public BackupHandler() {
-        this(BackupConfig.from(Environment.system()), AwsClients.fromEnvironment(), null, Clock.systemUTC());
+        this(Environment.system(), AwsClients::fromEnvironment, null, Clock.systemUTC());
+    }
+
+    /** Configuration read (and its failure remembered) from {@code environment}. */
+    public BackupHandler(Environment environment, Supplier<AwsClients> clients, BackupMetrics metrics, Clock clock) {
+        this(Deferred.eager(() -> BackupConfig.from(environment)), Deferred.eager(clients),
+                metrics != null ? metrics : metricsFor(environment), clock);
     }
 
     public BackupHandler(BackupConfig config, AwsClients clients, BackupMetrics metrics, Clock clock) {
+        this(() -> config, () -> clients, metrics != null ? metrics
+                : new EmfBackupMetrics(config.metricsNamespace(), config.backupName()), clock);
+    }
+
+    private BackupHandler(Supplier<BackupConfig> config, Supplier<AwsClients> clients, BackupMetrics metrics,
+                          Clock clock) {
         this.config = config;
         this.clients = clients;
-        this.metrics = metrics != null ? metrics : new EmfBackupMetrics(config.metricsNamespace(), config.backupName());
+        this.metrics = metrics;
         this.clock = clock;
     }
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        return PowertoolsLogging.withLogging(context, () -> backUp(event, context));
+        return PowertoolsLogging.withLogging(context, () -> {
+            Instant deadline = clock.instant().plusMillis(context.getRemainingTimeInMillis());
+            return new GuardedRun(metrics, clock).run(new Cancellation(), deadline, watchdogMargin(),
+                    scope -> {
+                        BackupKind kind = kindOf(event);
+                        scope.kind(kind.toString());
+                        return response(backUp(kind, context, scope.cancellation()));
+                    });
+        });
     }
 
-    private Map<String, Object> backUp(Map<String, Object> event, Context context) {
-        BackupKind kind = kindOf(event);
-        SecretResolver secrets = clients.secretResolver(); // one per invocation: each secret read once
-        DatabaseTarget database = DatabaseTarget.parseSecret(secrets.resolve(config.databaseSecret()),
-                "secret " + config.databaseSecret());
-        BackupService service = new BackupService(new S3Store(clients.s3(), config.bucket(), config.prefix()),
-                database::connect, metrics, clock, config.dumpOptions());
-        // The lock outlives this invocation by a minute at most: a killed run frees the key soon.
-        Duration lease = Duration.ofMillis(context.getRemainingTimeInMillis()).plusMinutes(1);
-        BackupOutcome outcome = service.run(new BackupRequest(kind, config.backupName(), Compression.GZIP,
-                config.compressionLevel(), config.encryption().encryptor(secrets), lease), DumpProgress.NONE);
-        return response(outcome);
+    private BackupOutcome backUp(BackupKind kind, Context context, Cancellation cancellation) {
+        BackupConfig settings = config.get();
+        AwsClients aws = clients.get();
+        SecretResolver secrets = aws.secretResolver(); // one per invocation: each secret read once
+        DatabaseTarget database = DatabaseTarget.parseSecret(secrets.resolve(settings.databaseSecret()),
+                "secret " + settings.databaseSecret(), settings.databaseName());
+        BackupService service = new BackupService(new S3Store(aws.s3(), settings.bucket(), settings.prefix()),
+                database::connect, metrics, clock, settings.dumpOptions());
+        BackupRequest request = new BackupRequest(kind, settings.backupName(), Compression.GZIP,
+                settings.compressionLevel(), settings.encryption().encryptor(secrets),
+                RunOwner.lambda(context.getFunctionName(), context.getAwsRequestId()), settings.allowEmpty());
+        return service.run(request, DumpProgress.NONE, cancellation);
+    }
+
+    /** The configured margin, or the default when the configuration itself is what failed. */
+    private Duration watchdogMargin() {
+        try {
+            return config.get().watchdogMargin();
+        } catch (RuntimeException e) {
+            return Duration.ofSeconds(60);
+        }
     }
 
     static BackupKind kindOf(Map<String, Object> event) {
@@ -88,15 +129,73 @@ public final class BackupHandler implements RequestHandler<Map<String, Object>, 
 
     private static Map<String, Object> response(BackupOutcome outcome) {
         Map<String, Object> response = new LinkedHashMap<>();
-        response.put("status", outcome.status().name().toLowerCase(java.util.Locale.ROOT));
+        response.put("status", outcome.status().name().toLowerCase(Locale.ROOT));
         response.put("key", outcome.key());
-        if (outcome.written()) {
-            response.put("tables", outcome.manifest().tables().size());
-            response.put("rows", outcome.manifest().totalRows());
-            response.put("storedBytes", outcome.manifest().storedBytes());
-            response.put("sha256", outcome.manifest().sha256());
-            response.put("durationMillis", outcome.manifest().durationMillis());
+        Manifest manifest = outcome.manifest();
+        if (manifest != null) {
+            response.put("snapshotTime", manifest.snapshotTime().toString());
+            response.put("tables", manifest.tables().size());
+            response.put("rows", manifest.totalRows());
+            response.put("storedBytes", manifest.storedBytes());
+            response.put("sha256", manifest.sha256());
+            response.put("durationMillis", manifest.durationMillis());
+        }
+        if (outcome.holder() != null) {
+            Map<String, Object> holder = new LinkedHashMap<>();
+            holder.put("runId", outcome.holder().runId());
+            holder.put("owner", outcome.holder().owner());
+            holder.put("expiresAt", String.valueOf(outcome.holder().expiresAt()));
+            response.put("holder", holder);
+        }
+        if (!outcome.warnings().isEmpty()) {
+            response.put("warnings", outcome.warnings());
         }
         return response;
+    }
+
+    /**
+     * Metrics need only the namespace and backup name, read leniently so that even a function
+     * whose configuration is broken reports its failure under the name the alarms watch.
+     */
+    private static BackupMetrics metricsFor(Environment environment) {
+        return new EmfBackupMetrics(environment.optional(BackupConfig.METRICS_NAMESPACE, "pgvault"),
+                environment.optional(BackupConfig.BACKUP_NAME, "auth-db"));
+    }
+
+    /** A value computed once; a failure to compute it is remembered and rethrown at each use. */
+    private static final class Deferred<T> implements Supplier<T> {
+        private final Supplier<T> compute;
+        private T value;
+        private RuntimeException failure;
+
+        private Deferred(Supplier<T> compute) {
+            this.compute = compute;
+        }
+
+        /** Computed now (at cold start), so the first invocation does not pay for it; failures wait for it. */
+        static <T> Deferred<T> eager(Supplier<T> compute) {
+            Deferred<T> deferred = new Deferred<>(compute);
+            try {
+                deferred.get();
+            } catch (RuntimeException remembered) {
+                // reported by the first invocation, through the run wrapper
+            }
+            return deferred;
+        }
+
+        @Override
+        public synchronized T get() {
+            if (value == null && failure == null) {
+                try {
+                    value = compute.get();
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return value;
+        }
     }
 }

@@ -155,7 +155,7 @@ public final class DirectoryStore implements BackupStore {
     }
 
     @Override
-    public Optional<String> putIfAbsent(String key, byte[] content) {
+    public synchronized Optional<String> putIfAbsent(String key, byte[] content) {
         Path target = path(key);
         Path temp = writeTemp(key, content);
         try {
@@ -167,7 +167,7 @@ public final class DirectoryStore implements BackupStore {
             } catch (UnsupportedOperationException e) {
                 move(temp, target, false);
             }
-            return Optional.of(UUID.randomUUID().toString());
+            return Optional.of(tag(content));
         } catch (FileAlreadyExistsException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -186,24 +186,51 @@ public final class DirectoryStore implements BackupStore {
         }
     }
 
+    // Interim versions (serialised in this JVM only); the repository change replaces them.
     @Override
-    public Optional<Versioned> readVersioned(String key) {
-        throw new UnsupportedOperationException("TODO(repository): readVersioned");
+    public synchronized Optional<Versioned> readVersioned(String key) {
+        Path file = path(key);
+        try {
+            byte[] content = Files.readAllBytes(file);
+            return Optional.of(new Versioned(content, tag(content)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw failure("could not read " + key, e);
+        }
     }
 
     @Override
-    public Optional<String> replaceIfMatch(String key, byte[] content, String etag) {
-        throw new UnsupportedOperationException("TODO(repository): replaceIfMatch");
+    public synchronized Optional<String> replaceIfMatch(String key, byte[] content, String etag) {
+        Optional<Versioned> current = readVersioned(key);
+        if (current.isEmpty() || !current.get().etag().equals(etag)) {
+            return Optional.empty();
+        }
+        put(key, content);
+        return Optional.of(tag(content));
     }
 
     @Override
-    public boolean deleteIfMatch(String key, String etag) {
-        throw new UnsupportedOperationException("TODO(repository): deleteIfMatch");
+    public synchronized boolean deleteIfMatch(String key, String etag) {
+        Optional<Versioned> current = readVersioned(key);
+        if (current.isEmpty() || !current.get().etag().equals(etag)) {
+            return false;
+        }
+        delete(key);
+        return true;
     }
 
     @Override
     public List<UnfinishedUpload> listUnfinished(String prefix) {
-        throw new UnsupportedOperationException("TODO(repository): listUnfinished");
+        return List.of();
+    }
+
+    private static String tag(byte[] content) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Path path(String key) {

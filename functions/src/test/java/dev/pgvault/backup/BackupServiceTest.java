@@ -7,7 +7,13 @@ import dev.pgvault.archive.Manifest;
 import dev.pgvault.dump.DumpOptions;
 import dev.pgvault.dump.DumpProgress;
 import dev.pgvault.errors.BackupFailedException;
+import dev.pgvault.archive.Compression;
+import dev.pgvault.archive.crypto.Encryptors;
+import dev.pgvault.errors.RunCancelledException;
 import dev.pgvault.errors.UnsupportedObjectException;
+import dev.pgvault.errors.WrongSourceException;
+import dev.pgvault.run.Cancellation;
+import dev.pgvault.run.GuardedRun;
 import dev.pgvault.repository.BackupCatalog;
 import dev.pgvault.repository.BackupKind;
 import dev.pgvault.repository.DirectoryStore;
@@ -55,8 +61,23 @@ class BackupServiceTest {
         return new BackupService(store, db::connect, metrics, Clock.fixed(now, ZoneOffset.UTC), DumpOptions.defaults());
     }
 
+    /** Short leases, so that watching a lock takes a second, not a minute. */
+    private BackupService quickLeases(Instant now) {
+        return new BackupService(store, db::connect, metrics, Clock.fixed(now, ZoneOffset.UTC), DumpOptions.defaults(),
+                new LeaseTimes(Duration.ofMillis(800), Duration.ofMillis(200)));
+    }
+
+    /** Through the run wrapper, as the handler and CLI run it: failures are reported there. */
+    private BackupOutcome guarded(BackupService service, BackupRequest request, DumpProgress progress,
+                                  Cancellation cancellation) {
+        return new GuardedRun(metrics, Clock.systemUTC()).run(cancellation, scope -> {
+            scope.kind(request.kind().toString());
+            return service.run(request, progress, scope.cancellation());
+        });
+    }
+
     private static BackupRequest daily() {
-        return BackupRequest.unencrypted(BackupKind.DAILY, "auth-db", 6, Duration.ofMinutes(15));
+        return BackupRequest.unencrypted(BackupKind.DAILY, "auth-db", 6);
     }
 
     @Test
@@ -91,7 +112,7 @@ class BackupServiceTest {
     @Test
     void manualBackupGoesToManualWithSeconds() {
         BackupOutcome outcome = service(Instant.parse("2026-11-24T10:15:30Z")).run(
-                BackupRequest.unencrypted(BackupKind.MANUAL, "auth-db", 6, Duration.ofHours(1)), DumpProgress.NONE);
+                BackupRequest.unencrypted(BackupKind.MANUAL, "auth-db", 6), DumpProgress.NONE);
         assertThat(outcome.key()).isEqualTo("manual/auth-db-manual-2026-11-24-101530.sql.gz");
         assertThat(new BackupCatalog(store).list()).extracting(e -> e.key().key()).containsExactly(outcome.key());
     }
@@ -107,22 +128,226 @@ class BackupServiceTest {
         assertThat(second.written()).isFalse();
         assertThat(second.status()).isEqualTo(BackupOutcome.Status.ALREADY_COMPLETE);
         assertThat(Files.readAllBytes(repo.resolve(first.key()))).isEqualTo(before);
-        assertThat(metrics.events).hasSize(1);
+        assertThat(metrics.events).containsExactly("succeeded daily rows=" + first.manifest().totalRows(),
+                "skipped daily ALREADY_COMPLETE");
     }
 
     @Test
-    void aRunFindingALiveLockStandsDownAndAStaleOneIsTakenOver() {
+    void aRunFindingALiveLockStandsDownAfterSeeingItRenewed() throws Exception {
         String lock = "daily/auth-db-backup-2026-11-24.sql.gz.lock";
-        store.put(lock, ("{\"runId\":\"other\",\"expiresAt\":\"" + NOON.plusSeconds(600) + "\"}").getBytes());
-
-        BackupOutcome blocked = service(NOON).run(daily(), DumpProgress.NONE);
-        assertThat(blocked.written()).isFalse();
-        assertThat(blocked.status()).isEqualTo(BackupOutcome.Status.HELD);
+        store.putIfAbsent(lock, lease("other", NOON.plusSeconds(600), 0));
+        // A live holder renews its lease; this thread plays one.
+        Thread holder = Thread.ofPlatform().daemon().start(() -> {
+            for (int beat = 1; !Thread.currentThread().isInterrupted(); beat++) {
+                store.put(lock, lease("other", NOON.plusSeconds(600), beat));
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try {
+            BackupOutcome blocked = quickLeases(NOON).run(daily(), DumpProgress.NONE);
+            assertThat(blocked.status()).isEqualTo(BackupOutcome.Status.HELD);
+            assertThat(blocked.holder().runId()).isEqualTo("other");
+            assertThat(blocked.holder().owner()).isEqualTo("pgvault on elsewhere (pid 1)");
+            assertThat(blocked.holder().expiresAt()).isEqualTo(NOON.plusSeconds(600));
+        } finally {
+            holder.interrupt();
+            holder.join();
+        }
         assertThat(store.stat("daily/auth-db-backup-2026-11-24.sql.gz")).isEmpty();
+        assertThat(metrics.events).containsExactly("skipped daily HELD");
+    }
 
-        BackupOutcome later = service(NOON.plusSeconds(601)).run(daily(), DumpProgress.NONE);
-        assertThat(later.written()).isTrue();
+    @Test
+    void aLockNobodyRenewsIsTakenOverWithinALeaseWhateverItsExpirySays() {
+        // A killed run (kill -9) left a lock claiming hours; it is never renewed.
+        String lock = "daily/auth-db-backup-2026-11-24.sql.gz.lock";
+        store.putIfAbsent(lock, lease("dead", NOON.plus(Duration.ofHours(6)), 0));
+        long started = System.nanoTime();
+
+        BackupOutcome outcome = quickLeases(NOON).run(daily(), DumpProgress.NONE);
+
+        assertThat(outcome.status()).isEqualTo(BackupOutcome.Status.WRITTEN);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
         assertThat(store.stat(lock)).isEmpty();
+    }
+
+    @Test
+    void anExpiredLockIsTakenOverAtOnce() {
+        String lock = "daily/auth-db-backup-2026-11-24.sql.gz.lock";
+        store.putIfAbsent(lock, lease("dead", NOON.minusSeconds(1), 3));
+        BackupOutcome outcome = service(NOON).run(daily(), DumpProgress.NONE);
+        assertThat(outcome.written()).isTrue();
+        assertThat(store.stat(lock)).isEmpty();
+    }
+
+    @Test
+    void theLockIsRenewedWhileTheRunLives() throws Exception {
+        String lock = "daily/auth-db-backup-2026-11-24.sql.gz.lock";
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DumpProgress slow = new DumpProgress() {
+            @Override
+            public void tableRows(String table, long rows, long bytes) {
+                if (seen.isEmpty()) {
+                    sleep(400);
+                    seen.add(new String(store.read(lock), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        };
+        BackupOutcome outcome = quickLeases(NOON).run(daily(), slow);
+        assertThat(outcome.written()).isTrue();
+        assertThat(seen).hasSize(1);
+        var lease = dev.pgvault.archive.ManifestCodec.mapper().readTree(seen.get(0));
+        assertThat(lease.get("owner").asText()).startsWith("pgvault on ");
+        assertThat(lease.get("renewals").asLong()).isPositive();
+        assertThat(store.stat(lock)).isEmpty();
+    }
+
+    @Test
+    void aRunThatLosesItsLockStopsWithoutCommitting() {
+        String lock = "daily/auth-db-backup-2026-11-24.sql.gz.lock";
+        DumpProgress thief = new DumpProgress() {
+            private boolean stolen;
+
+            @Override
+            public void tableRows(String table, long rows, long bytes) {
+                if (!stolen) {
+                    stolen = true;
+                    store.put(lock, lease("thief", NOON.plusSeconds(600), 0)); // e.g. after a long pause
+                    sleep(600);
+                }
+            }
+        };
+        assertThatThrownBy(() -> quickLeases(NOON).run(daily(), thief))
+                .isInstanceOf(dev.pgvault.errors.LockLostException.class)
+                .hasMessageContaining("another run took over");
+        assertThat(store.stat("daily/auth-db-backup-2026-11-24.sql.gz")).isEmpty();
+        assertThat(store.stat("daily/auth-db-backup-2026-11-24.sql.gz.manifest.json")).isEmpty();
+        assertThat(new String(store.read(lock), java.nio.charset.StandardCharsets.UTF_8)).contains("thief");
+    }
+
+    @Test
+    void twoRunsAtOnceEndWithOneBackupWhoseManifestDescribesIt() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(() -> quickLeases(NOON).run(daily(), DumpProgress.NONE));
+            var second = pool.submit(() -> quickLeases(NOON).run(daily(), DumpProgress.NONE));
+            List<BackupOutcome.Status> statuses = List.of(first.get().status(), second.get().status());
+            assertThat(statuses).containsOnlyOnce(BackupOutcome.Status.WRITTEN)
+                    .containsAnyOf(BackupOutcome.Status.HELD, BackupOutcome.Status.ALREADY_COMPLETE);
+        } finally {
+            pool.shutdownNow();
+        }
+        Manifest manifest = new BackupCatalog(store).manifest("daily/auth-db-backup-2026-11-24.sql.gz");
+        assertThat(manifest.sha256()).isEqualTo(sha256(repo.resolve("daily/auth-db-backup-2026-11-24.sql.gz")));
+        assertThat(store.stat("daily/auth-db-backup-2026-11-24.sql.gz.lock")).isEmpty();
+    }
+
+    @Test
+    void aCancelledRunAbortsTheUploadAndReleasesTheLock() {
+        Cancellation cancellation = new Cancellation();
+        DumpProgress interrupt = new DumpProgress() {
+            @Override
+            public void tableRows(String table, long rows, long bytes) {
+                cancellation.cancel(Cancellation.Reason.SIGNAL, "interrupted by SIGTERM");
+            }
+        };
+        assertThatThrownBy(() -> guarded(service(NOON), daily(), interrupt, cancellation))
+                .isInstanceOf(RunCancelledException.class)
+                .hasMessage("interrupted by SIGTERM");
+        assertThat(allFiles()).isEmpty();
+        assertThat(metrics.events).containsExactly("failed daily Interrupted");
+    }
+
+    @Test
+    void theWatchdogStopsARunBeforeTheDeadline() {
+        DumpProgress slow = new DumpProgress() {
+            @Override
+            public void tableRows(String table, long rows, long bytes) {
+                sleep(3_000);
+            }
+        };
+        Clock clock = Clock.systemUTC();
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> new GuardedRun(metrics, clock).run(new Cancellation(),
+                clock.instant().plusMillis(1_500), Duration.ofSeconds(1), scope -> {
+                    scope.kind("daily");
+                    return service(NOON).run(daily(), slow, scope.cancellation());
+                }))
+                .isInstanceOf(RunCancelledException.class)
+                .hasMessageContaining("before the function's time limit");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(allFiles()).isEmpty();
+        assertThat(metrics.events).containsExactly("failed daily Timeout");
+    }
+
+    @Test
+    void aDatabaseWithoutUserTablesIsRefusedUnlessAllowed() throws Exception {
+        String empty = db.newDatabase();
+        BackupService onEmpty = new BackupService(store, () -> db.server().connect(empty), metrics,
+                Clock.fixed(NOON, ZoneOffset.UTC), DumpOptions.defaults());
+        assertThatThrownBy(() -> onEmpty.run(daily(), DumpProgress.NONE))
+                .isInstanceOf(WrongSourceException.class)
+                .hasMessageContaining("/" + empty)
+                .hasMessageContaining("holds no user tables");
+        assertThat(allFiles()).isEmpty();
+
+        BackupRequest allowed = new BackupRequest(BackupKind.DAILY, "auth-db", Compression.GZIP, 6,
+                Encryptors.none(), RunOwner.thisProcess(), true);
+        assertThat(onEmpty.run(allowed, DumpProgress.NONE).written()).isTrue();
+    }
+
+    @Test
+    void aBackupOfAnotherDatabaseUnderTheKeyIsNotTakenForThisOne() throws Exception {
+        assertThat(service(NOON).run(daily(), DumpProgress.NONE).written()).isTrue();
+        String other = db.newDatabase();
+        db.execute(other, "CREATE TABLE t (id int)");
+        BackupService onOther = new BackupService(store, () -> db.server().connect(other), metrics,
+                Clock.fixed(NOON, ZoneOffset.UTC), DumpOptions.defaults());
+
+        assertThatThrownBy(() -> onOther.run(daily(), DumpProgress.NONE))
+                .isInstanceOf(WrongSourceException.class)
+                .hasMessageContaining("a backup of another database")
+                .hasMessageContaining("/" + db.name())
+                .hasMessageContaining("/" + other);
+    }
+
+    @Test
+    void theManifestRecordsTheSourcesIdentity() throws Exception {
+        Manifest manifest = service(NOON).run(daily(), DumpProgress.NONE).manifest();
+        assertThat(manifest.source().database()).isEqualTo(db.name());
+        assertThat(manifest.source().host()).isEqualTo("127.0.0.1");
+        assertThat(manifest.source().systemIdentifier()).isEqualTo(String.valueOf(
+                db.queryLong(db.name(), "SELECT system_identifier FROM pg_control_system()")));
+    }
+
+    @Test
+    void aBackupMuchSmallerThanTheLastIsReported() {
+        assertThat(service(NOON).run(daily(), DumpProgress.NONE).warnings()).isEmpty();
+        db.execute("DELETE FROM refresh_tokens; DELETE FROM users WHERE id > 20");
+
+        BackupOutcome smaller = service(NOON.plus(Duration.ofDays(1))).run(daily(), DumpProgress.NONE);
+
+        assertThat(smaller.warnings()).anySatisfy(w -> assertThat(w).contains("less than half")
+                .contains("daily/auth-db-backup-2026-11-24.sql.gz"));
+        assertThat(metrics.events).anySatisfy(e -> assertThat(e).startsWith("shrank daily rows"));
+    }
+
+    private static byte[] lease(String runId, Instant expiresAt, int renewals) {
+        return ("{\"runId\":\"" + runId + "\",\"owner\":\"pgvault on elsewhere (pid 1)\",\"takenAt\":\""
+                + NOON.minusSeconds(60) + "\",\"expiresAt\":\"" + expiresAt + "\",\"renewals\":" + renewals + "}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
@@ -146,7 +371,7 @@ class BackupServiceTest {
             return c;
         }, metrics, Clock.fixed(NOON, ZoneOffset.UTC), DumpOptions.defaults());
 
-        assertThatThrownBy(() -> service.run(daily(), killer))
+        assertThatThrownBy(() -> guarded(service, daily(), killer, new Cancellation()))
                 .isInstanceOf(BackupFailedException.class)
                 .hasMessageContaining("daily/auth-db-backup-2026-11-24.sql.gz")
                 .hasMessageContaining("lost the connection")
@@ -161,7 +386,7 @@ class BackupServiceTest {
         db.execute("CREATE FUNCTION public.same(integer, integer) RETURNS boolean LANGUAGE sql AS 'SELECT $1 = $2';"
                 + " CREATE OPERATOR public.=== (LEFTARG = integer, RIGHTARG = integer, FUNCTION = public.same);"
                 + " CREATE TEXT SEARCH CONFIGURATION public.search (COPY = english);");
-        assertThatThrownBy(() -> service(NOON).run(daily(), DumpProgress.NONE))
+        assertThatThrownBy(() -> guarded(service(NOON), daily(), DumpProgress.NONE, new Cancellation()))
                 .isInstanceOf(UnsupportedObjectException.class)
                 .hasMessageContaining("operator public.===(integer,integer)")
                 .hasMessageContaining("text search configuration search")

@@ -57,7 +57,7 @@ class NewerServerTest {
         DirectoryStore store = new DirectoryStore(repo);
         BackupOutcome outcome = new BackupService(store, () -> server.connect("app"), BackupMetrics.NONE,
                 Clock.systemUTC(), DumpOptions.defaults())
-                .run(BackupRequest.unencrypted(BackupKind.MANUAL, "auth-db", 6, Duration.ofMinutes(5)), DumpProgress.NONE);
+                .run(BackupRequest.unencrypted(BackupKind.MANUAL, "auth-db", 6), DumpProgress.NONE);
         Manifest manifest = outcome.manifest();
         assertThat(manifest.database().serverVersionNum()).isBetween(170000, 179999);
         assertThat(manifest.database().serverVersion()).startsWith("17.");

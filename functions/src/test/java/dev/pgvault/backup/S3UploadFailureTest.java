@@ -17,6 +17,8 @@ import dev.pgvault.dump.DumpProgress;
 import dev.pgvault.errors.BackupFailedException;
 import dev.pgvault.repository.BackupKind;
 import dev.pgvault.repository.S3Store;
+import dev.pgvault.run.Cancellation;
+import dev.pgvault.run.GuardedRun;
 import dev.pgvault.testing.RecordingMetrics;
 import dev.pgvault.testing.SharedS3;
 import dev.pgvault.testing.TestDatabase;
@@ -86,8 +88,11 @@ class S3UploadFailureTest {
             BackupService service = new BackupService(store, db::connect, metrics,
                     Clock.fixed(Instant.parse("2026-11-24T02:00:00Z"), ZoneOffset.UTC), DumpOptions.defaults());
 
-            assertThatThrownBy(() -> service.run(BackupRequest.unencrypted(BackupKind.DAILY, "auth-db", 1,
-                    Duration.ofMinutes(5)), DumpProgress.NONE))
+            assertThatThrownBy(() -> new GuardedRun(metrics, Clock.systemUTC()).run(new Cancellation(), scope -> {
+                scope.kind("daily");
+                return service.run(BackupRequest.unencrypted(BackupKind.DAILY, "auth-db", 1), DumpProgress.NONE,
+                        scope.cancellation());
+            }))
                     .isInstanceOf(BackupFailedException.class)
                     .hasMessageContaining("s3://" + bucket + "/prod")
                     .hasMessageContaining("daily/auth-db-backup-2026-11-24.sql.gz")

@@ -155,7 +155,8 @@ class BackupHandlerTest {
 
     @Test
     void encryptionWithoutItsKeyReferenceIsAConfigurationError() {
-        assertThatThrownBy(() -> handler(Instant.now(), Map.of(dev.pgvault.config.EncryptionConfig.MODE, "pgp")))
+        assertThatThrownBy(() -> BackupConfig.from(new Environment(environment(
+                Map.of(dev.pgvault.config.EncryptionConfig.MODE, "pgp")))))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining(dev.pgvault.config.EncryptionConfig.RECIPIENT_KEY_REFS);
     }
@@ -191,14 +192,14 @@ class BackupHandlerTest {
     }
 
     @Test
-    void aWrongPasswordFailsWithoutRevealingIt() {
+    void aWrongPasswordFailsWithoutRevealingIt() throws Exception {
         db.execute("postgres", "ALTER ROLE backup_user PASSWORD 'rotated-elsewhere'");
         assertThatThrownBy(() -> handler(Instant.parse("2026-11-24T02:00:03Z"))
                 .handleRequest(Events.load("backup-scheduled.json"), new TestContext("pgvault-backup", 900_000)))
                 .hasMessageContaining("password authentication failed")
                 .satisfies(e -> assertThat(stackText(e)).doesNotContain(PASSWORD));
-        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("\"" + EmfBackupMetrics.FAILED + "\"")
-                .doesNotContain(PASSWORD);
+        assertThat(failuresEmitted()).containsExactly("1 Connection");
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).doesNotContain(PASSWORD);
         assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).isEmpty();
     }
 
@@ -211,6 +212,118 @@ class BackupHandlerTest {
                 BackupConfig.DATABASE_SECRET, "x", BackupConfig.COMPRESSION_LEVEL, "11"))))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining(BackupConfig.COMPRESSION_LEVEL);
+    }
+
+    /** Built as Lambda builds it: configuration read from an environment map, failures kept for the invocation. */
+    private BackupHandler handlerFromEnvironment(Map<String, String> environment) {
+        SecretsManagerClient secrets = SecretsManagerClient.builder()
+                .endpointOverride(URI.create(secretsManager.baseUrl()))
+                .region(Region.EU_WEST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+        return new BackupHandler(new Environment(environment), () -> new AwsClients(s3, secrets, null), null,
+                Clock.systemUTC());
+    }
+
+    private Map<String, String> environment(Map<String, String> extra) {
+        Map<String, String> environment = new java.util.HashMap<>(Map.of(
+                BackupConfig.BUCKET, bucket,
+                BackupConfig.BACKUP_NAME, "auth-db",
+                BackupConfig.DATABASE_SECRET, SECRET_ARN,
+                BackupConfig.METRICS_NAMESPACE, "pgvault-test"));
+        environment.putAll(extra);
+        return environment;
+    }
+
+    private void stubSecret(String arn, String value) throws Exception {
+        secretsManager.stubFor(post(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("secretsmanager.GetSecretValue"))
+                .withRequestBody(containing(arn))
+                .willReturn(aResponse().withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody("{\"ARN\":\"" + arn + "\",\"SecretString\":"
+                                + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(value) + "}")));
+    }
+
+    /** The ErrorClass of every BackupFailed metric this test's invocations emitted. */
+    private java.util.List<String> failuresEmitted() throws Exception {
+        java.util.List<String> classes = new java.util.ArrayList<>();
+        for (String line : stdout.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith("{") && line.contains("\"_aws\"") && line.contains("\"" + EmfBackupMetrics.FAILED + "\"")) {
+                var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+                assertThat(json.get("BackupName").asText()).isEqualTo("auth-db");
+                classes.add(json.get(EmfBackupMetrics.FAILED).asInt() + " " + json.path("ErrorClass").asText());
+            }
+        }
+        return classes;
+    }
+
+    private void invokeExpectingFailure(BackupHandler handler, Map<String, Object> event, Class<?> type,
+                                        String message) {
+        assertThatThrownBy(() -> handler.handleRequest(event, new TestContext("pgvault-backup", 900_000)))
+                .isInstanceOf(type).hasMessageContaining(message);
+    }
+
+    @Test
+    void everyFailureBeforeTheBackupStartsIsCountedWithItsClass() throws Exception {
+        Map<String, Object> daily = Events.load("backup-scheduled.json");
+        // A configuration error at cold start fails each invocation, counted, instead of the container.
+        invokeExpectingFailure(handlerFromEnvironment(Map.of(BackupConfig.BUCKET, bucket,
+                BackupConfig.BACKUP_NAME, "auth-db", BackupConfig.METRICS_NAMESPACE, "pgvault-test")), daily,
+                ConfigurationException.class, BackupConfig.DATABASE_SECRET);
+        // The database secret does not exist.
+        invokeExpectingFailure(handlerFromEnvironment(environment(Map.of(BackupConfig.DATABASE_SECRET,
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:missing-AbCdEf"))), daily,
+                dev.pgvault.errors.SecretUnavailableException.class, "missing-AbCdEf");
+        // The openssl passphrase is empty.
+        String passphraseArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:empty-passphrase-Xy";
+        stubSecret(passphraseArn, "");
+        invokeExpectingFailure(handlerFromEnvironment(environment(Map.of(
+                dev.pgvault.config.EncryptionConfig.MODE, "openssl",
+                dev.pgvault.config.EncryptionConfig.PASSPHRASE_REF, passphraseArn))), daily,
+                dev.pgvault.errors.EncryptionKeyException.class, "empty");
+        // A bad event.
+        invokeExpectingFailure(handlerFromEnvironment(environment(Map.of())), Map.of("kind", "weekly"),
+                InvalidRequestException.class, "tiering");
+
+        assertThat(failuresEmitted()).containsExactly("1 Configuration", "1 Secret", "1 EncryptionKey",
+                "1 InvalidRequest");
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).isEmpty();
+    }
+
+    @Test
+    void aSecretWithoutADatabaseNameIsRefusedUnlessOneIsConfigured() throws Exception {
+        String noDbname = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:console-default-Zz";
+        stubSecret(noDbname, "{\"username\":\"backup_user\",\"password\":\"" + PASSWORD + "\",\"engine\":\"postgres\","
+                + "\"host\":\"127.0.0.1\",\"port\":" + db.server().port() + "}");
+        invokeExpectingFailure(handlerFromEnvironment(environment(Map.of(BackupConfig.DATABASE_SECRET, noDbname))),
+                Events.load("backup-scheduled.json"), ConfigurationException.class, BackupConfig.DATABASE_NAME);
+        assertThat(failuresEmitted()).containsExactly("1 Configuration");
+
+        Map<String, Object> response = handlerFromEnvironment(environment(Map.of(BackupConfig.DATABASE_SECRET, noDbname,
+                BackupConfig.DATABASE_NAME, db.name()))).handleRequest(Events.load("backup-manual.json"),
+                new TestContext("pgvault-backup", 900_000));
+        assertThat(response).containsEntry("status", "written");
+    }
+
+    @Test
+    void theWatchdogStopsTheRunBeforeTheDeadlineAndLeavesNothing() throws Exception {
+        // A migration holds an exclusive lock: the dump waits; the deadline comes first.
+        try (Connection migration = db.connect()) {
+            migration.setAutoCommit(false);
+            migration.createStatement().execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> handlerFromEnvironment(environment(Map.of(
+                    BackupConfig.WATCHDOG_MARGIN_SECONDS, "2"))).handleRequest(Events.load("backup-scheduled.json"),
+                    new TestContext("pgvault-backup", 3_500)))
+                    .isInstanceOf(dev.pgvault.errors.RunCancelledException.class)
+                    .hasMessageContaining("before the function's time limit");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(3));
+            migration.rollback();
+        }
+        assertThat(failuresEmitted()).containsExactly("1 Timeout");
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).isEmpty();
+        assertThat(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
     }
 
     private static String stackText(Throwable e) {

@@ -50,7 +50,7 @@ class RestoreServiceTest {
             SampleDatabase.load(c, 300);
         }
         BackupOutcome outcome = new BackupService(store, db::connect, BackupMetrics.NONE, clock, DumpOptions.defaults())
-                .run(BackupRequest.unencrypted(BackupKind.DAILY, "auth-db", 6, Duration.ofMinutes(5)), DumpProgress.NONE);
+                .run(BackupRequest.unencrypted(BackupKind.DAILY, "auth-db", 6), DumpProgress.NONE);
         key = outcome.key();
     }
 

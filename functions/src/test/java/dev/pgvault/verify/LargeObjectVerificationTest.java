@@ -41,8 +41,7 @@ class LargeObjectVerificationTest {
                 + " SELECT lo_from_bytea(0, '');");
         DirectoryStore store = new DirectoryStore(repo);
         BackupOutcome outcome = new BackupService(store, db::connect, BackupMetrics.NONE, Clock.systemUTC(),
-                DumpOptions.defaults()).run(BackupRequest.unencrypted(BackupKind.MANUAL, "auth-db", 6,
-                Duration.ofMinutes(5)), DumpProgress.NONE);
+                DumpOptions.defaults()).run(BackupRequest.unencrypted(BackupKind.MANUAL, "auth-db", 6), DumpProgress.NONE);
         Manifest manifest = outcome.manifest();
         assertThat(manifest.largeObjects().count()).isEqualTo(4);
         assertThat(manifest.largeObjects().contentHash()).hasSize(64);
@@ -68,7 +67,7 @@ class LargeObjectVerificationTest {
         db.execute("CREATE TABLE t (id int)");
         BackupOutcome outcome = new BackupService(new DirectoryStore(repo), db::connect, BackupMetrics.NONE,
                 Clock.systemUTC(), DumpOptions.defaults()).run(BackupRequest.unencrypted(BackupKind.MANUAL, "auth-db",
-                6, Duration.ofMinutes(5)), DumpProgress.NONE);
+                6), DumpProgress.NONE);
         assertThat(outcome.manifest().largeObjects()).isNull();
     }
 }

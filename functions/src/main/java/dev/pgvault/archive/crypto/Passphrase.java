@@ -1,6 +1,6 @@
 package dev.pgvault.archive.crypto;
 
-import dev.pgvault.errors.ConfigurationException;
+import dev.pgvault.errors.EncryptionKeyException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -46,9 +46,9 @@ public final class Passphrase {
             // One byte more than openssl keeps, to tell "exactly the limit" from "longer".
             head = in.readNBytes(OPENSSL_MAX_BYTES + 2);
         } catch (NoSuchFileException e) {
-            throw new ConfigurationException("passphrase file " + file + " does not exist");
+            throw new EncryptionKeyException("passphrase file " + file + " does not exist");
         } catch (IOException e) {
-            throw new ConfigurationException("cannot read passphrase file " + file + ": " + e.getClass().getSimpleName());
+            throw new EncryptionKeyException("cannot read passphrase file " + file + ": " + e.getClass().getSimpleName());
         }
         try {
             return firstLine(head, "passphrase file " + file);
@@ -77,7 +77,7 @@ public final class Passphrase {
         }
         for (byte b : exact) {
             if (b == '\n') {
-                throw new ConfigurationException("a passphrase may not contain a line break (openssl reads one line)");
+                throw new EncryptionKeyException("a passphrase may not contain a line break (openssl reads one line)");
             }
         }
         return checked(exact, "the passphrase given");
@@ -93,15 +93,15 @@ public final class Passphrase {
 
     private static Passphrase checked(byte[] value, String what) {
         if (value.length == 0) {
-            throw new ConfigurationException(what + " is empty; the passphrase must not be empty");
+            throw new EncryptionKeyException(what + " is empty; the passphrase must not be empty");
         }
         if (value.length > OPENSSL_MAX_BYTES) {
-            throw new ConfigurationException(what + " is longer than " + OPENSSL_MAX_BYTES
+            throw new EncryptionKeyException(what + " is longer than " + OPENSSL_MAX_BYTES
                     + " bytes; openssl would use only its first " + OPENSSL_MAX_BYTES + " bytes");
         }
         for (byte b : value) {
             if (b == 0) {
-                throw new ConfigurationException(what + " contains a NUL byte; openssl would stop reading there");
+                throw new EncryptionKeyException(what + " contains a NUL byte; openssl would stop reading there");
             }
         }
         return new Passphrase(value);

@@ -1,6 +1,6 @@
 package dev.pgvault.archive.crypto;
 
-import dev.pgvault.errors.ConfigurationException;
+import dev.pgvault.errors.EncryptionKeyException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -25,7 +25,7 @@ final class PgpRecipientKeys {
 
     static List<PgpRecipientKey> parse(List<byte[]> certificates) {
         if (certificates == null || certificates.isEmpty()) {
-            throw new ConfigurationException("pgp encryption needs at least one recipient public key");
+            throw new EncryptionKeyException("pgp encryption needs at least one recipient public key");
         }
         OpenPGPKeyReader reader = new OpenPGPKeyReader(new BcOpenPGPImplementation());
         Map<String, PgpRecipientKey> byKeyId = new LinkedHashMap<>();
@@ -45,15 +45,15 @@ final class PgpRecipientKeys {
         try {
             read = reader.parseKeysOrCertificates(material);
         } catch (IOException | RuntimeException e) {
-            throw new ConfigurationException(which + " is not an OpenPGP public key (armored or binary, as gpg --export writes it)");
+            throw new EncryptionKeyException(which + " is not an OpenPGP public key (armored or binary, as gpg --export writes it)");
         }
         if (read.isEmpty()) {
-            throw new ConfigurationException(which + " holds no OpenPGP public key");
+            throw new EncryptionKeyException(which + " holds no OpenPGP public key");
         }
         for (OpenPGPCertificate certificate : read) {
             if (certificate.isSecretKey()) {
                 // The backup function should be unable to read what it writes: it must not hold a secret key.
-                throw new ConfigurationException(which + " is a secret key; give the public key instead (gpg --export)");
+                throw new EncryptionKeyException(which + " is a secret key; give the public key instead (gpg --export)");
             }
         }
         return read;
@@ -64,7 +64,7 @@ final class PgpRecipientKeys {
         String userId = certificate.getPrimaryUserId() == null ? null : certificate.getPrimaryUserId().getUserId();
         List<OpenPGPComponentKey> keys = certificate.getEncryptionKeys();
         if (keys.isEmpty()) {
-            throw new ConfigurationException(which + " (" + certificateFingerprint + (userId == null ? "" : ", " + userId)
+            throw new EncryptionKeyException(which + " (" + certificateFingerprint + (userId == null ? "" : ", " + userId)
                     + ") has no valid encryption key: expired, revoked, or for signing only");
         }
         List<PgpRecipientKey> recipients = new ArrayList<>();

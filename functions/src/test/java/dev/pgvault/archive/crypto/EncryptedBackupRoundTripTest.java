@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pgvault.archive.Manifest;
 import dev.pgvault.backup.BackupOutcome;
+import dev.pgvault.backup.RunOwner;
 import dev.pgvault.backup.BackupRequest;
 import dev.pgvault.backup.BackupService;
 import dev.pgvault.archive.Compression;
@@ -64,7 +65,7 @@ class EncryptedBackupRoundTripTest {
     private BackupOutcome backup(Encryptor encryptor) {
         return new BackupService(store, db::connect, BackupMetrics.NONE, clock, DumpOptions.defaults())
                 .run(new BackupRequest(BackupKind.DAILY, "auth-db", Compression.GZIP, 6, encryptor,
-                        Duration.ofMinutes(5)), DumpProgress.NONE);
+                        RunOwner.thisProcess(), false), DumpProgress.NONE);
     }
 
     private void restore(String key, String target, Decryptor decryptor) throws Exception {
