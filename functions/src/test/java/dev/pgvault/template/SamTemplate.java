@@ -49,15 +49,20 @@ public final class SamTemplate {
         this.root = root;
     }
 
-    @SuppressWarnings("unchecked")
     public static SamTemplate load(Path file) {
-        LoadSettings settings = LoadSettings.builder().setLabel(file.getFileName().toString()).build();
         try {
-            Object document = new Load(settings, new CloudFormationConstructor(settings)).loadFromString(Files.readString(file));
-            return new SamTemplate((Map<String, Object>) document);
+            return parse(Files.readString(file), file.getFileName().toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A template given as text (a test's own snippet), {@code label} naming it in parse errors. */
+    @SuppressWarnings("unchecked")
+    public static SamTemplate parse(String yaml, String label) {
+        LoadSettings settings = LoadSettings.builder().setLabel(label).build();
+        Object document = new Load(settings, new CloudFormationConstructor(settings)).loadFromString(yaml);
+        return new SamTemplate((Map<String, Object>) document);
     }
 
     public Map<String, Object> root() {

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -275,7 +276,205 @@ class TemplateTest {
         }
     }
 
+    // ------------------------------------------------------------------ alarms that are heard
+
+    @Test
+    void everyAlarmActionAndLambdaDestinationCanBeDelivered() {
+        AlarmDelivery delivery = new AlarmDelivery(TEMPLATE);
+        assertThat(delivery.problems()).isEmpty();
+        assertThat(delivery.targets()).extracting(AlarmDelivery.Target::from)
+                .contains("BackupFailedAlarm.AlarmActions", "BackupNotRunAlarm.AlarmActions",
+                        "BackupFunction.EventInvokeConfig.OnFailure");
+    }
+
+    @Test
+    void theDeliveryCheckRefusesTheAwsManagedKeyAndAKeyThatDoesNotAdmitCloudWatch() {
+        String alarm = """
+                  Alarm:
+                    Type: AWS::CloudWatch::Alarm
+                    Properties:
+                      AlarmActions: [!Ref Topic]
+                """;
+        String account = """
+                          - Effect: Allow
+                            Principal: { AWS: !Sub 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' }
+                            Action: [kms:DescribeKey, kms:GenerateDataKey, kms:Decrypt]
+                            Resource: '*'
+                """;
+        String cloudWatch = """
+                          - Effect: Allow
+                            Principal: { Service: cloudwatch.amazonaws.com }
+                            Action: [kms:GenerateDataKey, kms:Decrypt]
+                            Resource: '*'
+                """;
+        String keyed = """
+                  Topic:
+                    Type: AWS::SNS::Topic
+                    Properties:
+                      KmsMasterKeyId: !Ref Key
+                  Key:
+                    Type: AWS::KMS::Key
+                    Properties:
+                      KeyPolicy:
+                        Statement:
+                """;
+        assertThat(deliveryProblems(alarm + """
+                  Topic:
+                    Type: AWS::SNS::Topic
+                    Properties:
+                      KmsMasterKeyId: alias/aws/sns
+                """)).singleElement().asString().contains("alias/aws/sns", "AWS-managed");
+        assertThat(deliveryProblems(alarm + keyed + account)).singleElement().asString()
+                .contains("does not allow cloudwatch.amazonaws.com");
+        assertThat(deliveryProblems(alarm + keyed + account + cloudWatch)).isEmpty();
+        assertThat(deliveryProblems(alarm + """
+                  Topic:
+                    Type: AWS::SNS::Topic
+                """)).as("no KMS, SNS's default topic policy").isEmpty();
+        assertThat(deliveryProblems(alarm + """
+                  Topic:
+                    Type: AWS::SNS::Topic
+                  TopicPolicy:
+                    Type: AWS::SNS::TopicPolicy
+                    Properties:
+                      Topics: [!Ref Topic]
+                      PolicyDocument:
+                        Statement:
+                          - Effect: Allow
+                            Principal: { Service: events.amazonaws.com }
+                            Action: sns:Publish
+                            Resource: !Ref Topic
+                """)).singleElement().asString().contains("topic policy TopicPolicy");
+        assertThat(deliveryProblems("""
+                  Alarm:
+                    Type: AWS::CloudWatch::Alarm
+                    Properties:
+                      AlarmActions: [arn:aws:sns:eu-west-1:123456789012:elsewhere]
+                """)).singleElement().asString().contains("cannot be checked");
+    }
+
+    @Test
+    void everyFunctionHasAnErrorsAndAThrottlesAlarmThatNotifies() {
+        for (String function : TEMPLATE.resources("AWS::Serverless::Function").keySet()) {
+            for (String metric : List.of("Errors", "Throttles")) {
+                List<Map<String, Object>> alarms = alarmsOn("AWS/Lambda", metric).stream()
+                        .filter(a -> dimensions(a).containsKey("FunctionName")
+                                && function.equals(AlarmDelivery.referenced(dimensions(a).get("FunctionName"))))
+                        .toList();
+                assertThat(alarms).as(function + " " + metric + " alarm").hasSize(1);
+                Map<String, Object> alarm = alarms.get(0);
+                assertThat(alarm.get("ComparisonOperator")).isEqualTo("GreaterThanOrEqualToThreshold");
+                assertThat(alarm.get("Threshold")).isEqualTo(1);
+                assertThat(alarm.get("Statistic")).isEqualTo("Sum");
+                assertThat((List<?>) alarm.get("AlarmActions")).as(function + " " + metric + " actions").isNotEmpty();
+            }
+        }
+    }
+
+    @Test
+    void theBackupFunctionRetriesAsynchronousInvocationsExplicitlyAndReportsWhatFailsForGood() {
+        Map<String, Object> backup = TEMPLATE.properties("BackupFunction");
+        Map<String, Object> invoke = map(backup.get("EventInvokeConfig"));
+        assertThat(invoke.get("MaximumRetryAttempts")).as("explicit retry attempts")
+                .isInstanceOf(Integer.class).satisfies(n -> assertThat((Integer) n).isBetween(0, 2));
+        assertThat(invoke.get("MaximumEventAgeInSeconds")).as("explicit event age").isInstanceOf(Integer.class);
+        // Lambda retries after 1 and then 2 minutes; an event too old for its last attempt is dropped.
+        int attempts = (Integer) invoke.get("MaximumRetryAttempts") + 1;
+        int everyAttempt = attempts * timeoutOf("BackupFunction") + 60 * (attempts * (attempts - 1) / 2);
+        assertThat((Integer) invoke.get("MaximumEventAgeInSeconds")).as("every attempt fits in the event's age")
+                .isGreaterThanOrEqualTo(everyAttempt).isLessThanOrEqualTo(21600);
+
+        Map<String, Object> onFailure = map(map(invoke.get("DestinationConfig")).get("OnFailure"));
+        assertThat(onFailure.get("Type")).isEqualTo("SNS");
+        String topic = AlarmDelivery.referenced(onFailure.get("Destination"));
+        assertThat(TEMPLATE.resources(AlarmDelivery.TOPIC)).as("OnFailure destination").containsKey(topic);
+        // SAM grants sns:Publish on the destination itself; an encrypted topic also needs its key.
+        Object keyId = TEMPLATE.properties(topic).get("KmsMasterKeyId");
+        if (keyId != null) {
+            String key = new AlarmDelivery(TEMPLATE).keyOf(keyId);
+            List<Map<String, Object>> allows = allowStatements(backup.get("Policies"));
+            for (String action : List.of("kms:GenerateDataKey", "kms:Decrypt")) {
+                assertThat(allowed(allows, action)).as("BackupFunction may " + action + " with " + key)
+                        .contains(new Intrinsic("GetAtt", List.of(key, "Arn")));
+            }
+        }
+    }
+
+    @Test
+    void theDurationAlarmFiresAtTwoThirdsOfTheBackupFunctionsTimeout() {
+        List<Map<String, Object>> alarms = alarmsOn("pgvault", EmfBackupMetrics.DURATION);
+        assertThat(alarms).hasSize(1);
+        Map<String, Object> alarm = alarms.get(0);
+        assertThat(((Number) alarm.get("Threshold")).doubleValue()).isEqualTo(timeoutOf("BackupFunction") * 2 / 3.0);
+        assertThat(alarm.get("ComparisonOperator")).isEqualTo("GreaterThanThreshold");
+        assertThat(alarm.get("Statistic")).isEqualTo("Maximum");
+        assertThat(String.valueOf(alarm.get("AlarmDescription"))).contains("outgrow");
+    }
+
+    @Test
+    void everyBackupAlarmWatchesThisBackupNameAndEveryAlarmChoosesWhatMissingDataMeans() {
+        for (String metric : List.of(EmfBackupMetrics.FAILED, EmfBackupMetrics.SUCCEEDED, EmfBackupMetrics.SHRANK,
+                EmfBackupMetrics.DURATION)) {
+            List<Map<String, Object>> alarms = alarmsOn("pgvault", metric);
+            assertThat(alarms).as(metric + " alarm").isNotEmpty();
+            for (Map<String, Object> alarm : alarms) {
+                assertThat(dimensions(alarm)).as(metric).containsOnlyKeys(EmfBackupMetrics.DIMENSION);
+                assertThat(dimensions(alarm).get(EmfBackupMetrics.DIMENSION)).isEqualTo(new Intrinsic("Ref", "BackupName"));
+            }
+        }
+        TEMPLATE.resources("AWS::CloudWatch::Alarm").forEach((id, body) -> {
+            Map<String, Object> alarm = map(body.get("Properties"));
+            assertThat(alarm.get("TreatMissingData")).as(id + " TreatMissingData")
+                    .isIn("breaching", "notBreaching", "ignore", "missing");
+            assertThat((List<?>) alarm.get("AlarmActions")).as(id + " AlarmActions").isNotEmpty();
+            assertThat(String.valueOf(alarm.get("AlarmDescription"))).as(id + " AlarmDescription").hasSizeGreaterThan(20);
+        });
+    }
+
+    @Test
+    void theDatabaseNameParameterReachesTheBackupFunction() {
+        Map<String, Object> parameter = map(TEMPLATE.parameters().get("DatabaseName"));
+        assertThat(parameter.get("Default")).isEqualTo("");
+        Pattern allowed = Pattern.compile(String.valueOf(parameter.get("AllowedPattern")));
+        for (String name : List.of("", "appdb", "auth_db", "Orders2", "_x", "a".repeat(63))) {
+            assertThat(allowed.matcher(name).matches()).as("'" + name + "' allowed").isTrue();
+        }
+        for (String name : List.of("2db", "a b", "db;drop", "db/x", "db?x=1", "\"db\"", "a".repeat(64))) {
+            assertThat(allowed.matcher(name).matches()).as("'" + name + "' refused").isFalse();
+        }
+        Map<String, Object> variables = map(map(TEMPLATE.properties("BackupFunction").get("Environment")).get("Variables"));
+        assertThat(variables.get("PGVAULT_DATABASE_NAME")).isEqualTo(new Intrinsic("Ref", "DatabaseName"));
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    private static List<String> deliveryProblems(String resources) {
+        return new AlarmDelivery(SamTemplate.parse("Resources:\n" + resources, "snippet")).problems();
+    }
+
+    /** The properties of every alarm on one metric. */
+    private static List<Map<String, Object>> alarmsOn(String namespace, String metric) {
+        return TEMPLATE.resources("AWS::CloudWatch::Alarm").values().stream()
+                .map(body -> map(body.get("Properties")))
+                .filter(p -> namespace.equals(p.get("Namespace")) && metric.equals(p.get("MetricName")))
+                .toList();
+    }
+
+    /** An alarm's dimensions as name -> value. */
+    private static Map<String, Object> dimensions(Map<String, Object> alarm) {
+        Map<String, Object> dimensions = new LinkedHashMap<>();
+        if (alarm.get("Dimensions") instanceof List<?> list) {
+            list.forEach(d -> dimensions.put(String.valueOf(map(d).get("Name")), map(d).get("Value")));
+        }
+        return dimensions;
+    }
+
+    /** A function's timeout in seconds, its own or the Globals'. */
+    private static int timeoutOf(String function) {
+        Object own = TEMPLATE.properties(function).get("Timeout");
+        Object global = map(map(TEMPLATE.root().get("Globals")).get("Function")).get("Timeout");
+        return ((Number) (own != null ? own : global)).intValue();
+    }
 
     /** Allow statements in a Policies list (inline documents, possibly inside !If). */
     private static List<Map<String, Object>> allowStatements(Object policies) {
