@@ -208,7 +208,8 @@ class TemplateTest {
                 .get("Function")).get("Environment")).get("Variables")));
         variables.putAll(map(map(TEMPLATE.properties("BackupFunction").get("Environment")).get("Variables")));
         // Read with a default that suits every deployment; settable by hand, not a template parameter.
-        Set<String> optional = Set.of(BackupConfig.PREFIX, BackupConfig.LOCK_TIMEOUT_SECONDS, EncryptionConfig.ITERATIONS);
+        Set<String> optional = Set.of(BackupConfig.PREFIX, BackupConfig.LOCK_TIMEOUT_SECONDS, EncryptionConfig.ITERATIONS,
+                BackupConfig.ALLOW_EMPTY, BackupConfig.WATCHDOG_MARGIN_SECONDS);
         Set<String> read = new LinkedHashSet<>();
         for (Class<?> config : List.of(BackupConfig.class, EncryptionConfig.class)) {
             for (Field field : config.getFields()) {
