@@ -65,8 +65,11 @@ public final class BackupCommand implements Callable<Integer> {
         DatabaseTarget target = database.target();
         Encryptor encryptor = encryption.encryptor(); // bad key options fail before anything is touched
         BackupStore store = repository.open();
+        java.nio.file.Path keys = dev.pgvault.archive.signing.LocalSigningKey.defaultDirectory(System.getenv());
+        var signer = dev.pgvault.archive.signing.LocalSigningKey.loadOrCreate(keys,
+                () -> terminal.error("created a manifest signing key in " + keys));
         BackupService service = new BackupService(store, target::connect, BackupMetrics.NONE, Clock.systemUTC(),
-                new DumpOptions(Duration.ofSeconds(lockTimeoutSeconds), keepOwnersAndPrivileges));
+                new DumpOptions(Duration.ofSeconds(lockTimeoutSeconds), keepOwnersAndPrivileges), signer);
         BackupRequest request = new BackupRequest(manual ? BackupKind.MANUAL : BackupKind.DAILY, name,
                 Compression.GZIP, compressionLevel, encryptor, dev.pgvault.backup.RunOwner.thisProcess(), false);
         BackupOutcome outcome = service.run(request, new ProgressReporter(terminal));

@@ -102,8 +102,11 @@ public final class DrillCommand implements Callable<Integer> {
             }
 
             Instant t = Instant.now();
+            // A key of the drill's own: the drill proves the machinery, not this machine's key.
+            var signer = dev.pgvault.archive.signing.LocalSigningKey.loadOrCreate(
+                    java.nio.file.Files.createTempDirectory("pgvault-drill-key").resolve("signing"), () -> { });
             BackupOutcome backup = new BackupService(store, source::connect, BackupMetrics.NONE, Clock.systemUTC(),
-                    DumpOptions.defaults()).run(BackupRequest.unencrypted(BackupKind.MANUAL, "drill", 6),
+                    DumpOptions.defaults(), signer).run(BackupRequest.unencrypted(BackupKind.MANUAL, "drill", 6),
                     new ProgressReporter(terminal));
             Manifest manifest = backup.manifest();
             String where = temporaryRepo == null ? store.location() + "/" + backup.key() : backup.key();

@@ -16,6 +16,8 @@ import dev.pgvault.archive.crypto.EncryptionParameters;
  * @param tables       per table, the row count and order-independent content hash taken while dumping
  * @param largeObjects how many large objects and the same kind of hash over each one's oid and
  *                     content; absent when the database has none
+ * @param signing      which key signs this manifest (its signature is the sidecar beside it);
+ *                     absent in manifests written before pgvault signed them
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -38,11 +40,15 @@ public record Manifest(
         EncryptionParameters encryption,
         String contentHashAlgorithm,
         List<Table> tables,
-        LargeObjects largeObjects) {
+        LargeObjects largeObjects,
+        Signing signing) {
 
     public static final int FORMAT_VERSION = 1;
 
     public record Database(String name, String serverVersion, int serverVersionNum) {}
+
+    /** How the manifest is signed: the algorithm and the signing key's fingerprint. */
+    public record Signing(String algorithm, String keyId) {}
 
     /**
      * The source's identity: the cluster's system identifier (from {@code pg_control_system()};

@@ -144,6 +144,17 @@ final class BackupLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Renews the lease now and confirms it is still this run's, just before an irreversible step
+     * (the commit): a heartbeat that lost the lock a moment ago may not have said so yet.
+     *
+     * @return null while held; otherwise why the lease was lost
+     */
+    String confirm() {
+        renew();
+        return lostBecause;
+    }
+
     /** Null while held; otherwise why the lease was lost. */
     String lostBecause() {
         return lostBecause;

@@ -5,6 +5,9 @@ import dev.pgvault.archive.BackupStream;
 import dev.pgvault.archive.ContentHash;
 import dev.pgvault.archive.Manifest;
 import dev.pgvault.archive.ManifestCodec;
+import dev.pgvault.archive.signing.ManifestSigner;
+import dev.pgvault.archive.signing.SigningKeys;
+import dev.pgvault.archive.signing.TrustedKeys;
 import dev.pgvault.dump.DatabaseErrors;
 import dev.pgvault.dump.DumpOptions;
 import dev.pgvault.dump.DumpProgress;
@@ -69,19 +72,21 @@ public final class BackupService {
     private final Clock clock;
     private final DumpOptions dumpOptions;
     private final LeaseTimes leaseTimes;
+    private final ManifestSigner signer;
 
     public BackupService(BackupStore store, ConnectionSource database, BackupMetrics metrics, Clock clock,
-                         DumpOptions dumpOptions) {
-        this(store, database, metrics, clock, dumpOptions, LeaseTimes.DEFAULT);
+                         DumpOptions dumpOptions, ManifestSigner signer) {
+        this(store, database, metrics, clock, dumpOptions, signer, LeaseTimes.DEFAULT);
     }
 
     public BackupService(BackupStore store, ConnectionSource database, BackupMetrics metrics, Clock clock,
-                         DumpOptions dumpOptions, LeaseTimes leaseTimes) {
+                         DumpOptions dumpOptions, ManifestSigner signer, LeaseTimes leaseTimes) {
         this.store = store;
         this.database = database;
         this.metrics = metrics;
         this.clock = clock;
         this.dumpOptions = dumpOptions;
+        this.signer = signer;
         this.leaseTimes = leaseTimes;
     }
 
@@ -177,6 +182,11 @@ public final class BackupService {
             return Optional.empty();
         }
         Manifest manifest = ManifestCodec.decode(existing.get().content(), key.manifestKey());
+        // A manifest we did not sign must not make the day's backup stand down: a forger who can
+        // write to the bucket could otherwise stop every backup with one planted file.
+        TrustedKeys.of(List.of(signer.publicKey())).verify(key.manifestKey(), existing.get().content(),
+                store.readVersioned(signatureKey(key)).map(Versioned::content),
+                manifest.signing() == null ? null : manifest.signing().keyId());
         boolean same = manifest.source() != null ? manifest.source().sameAs(source)
                 : manifest.database().name().equals(source.database());
         if (!same) {
@@ -195,10 +205,17 @@ public final class BackupService {
      * that died between its upload and its manifest. It is not a backup; ours replaces it.
      */
     private void removeOrphan(BackupKey key) {
-        if (store.stat(key.key()).isPresent()) {
-            LOG.warn("removing {}: an interrupted run left it without a manifest", key);
-            store.delete(key.key());
+        for (String orphan : List.of(key.key(), signatureKey(key))) {
+            if (store.stat(orphan).isPresent()) {
+                LOG.warn("removing {}: an interrupted run left it without a manifest", orphan);
+                store.delete(orphan);
+            }
         }
+    }
+
+    /** Where a backup's manifest signature is stored. */
+    private static String signatureKey(BackupKey key) {
+        return key.manifestKey() + ".sig";
     }
 
     private Manifest write(BackupKey key, BackupRequest request, Instant started, Connection connection,
@@ -219,8 +236,10 @@ public final class BackupService {
                 throw e;
             }
             cancellation.check();
-            if (lock.lostBecause() != null) {
-                throw new LockLostException("backup " + key + " stopped before committing: " + lock.lostBecause(), null);
+            String lost = lock.confirm();
+            if (lost != null) {
+                throw new LockLostException("backup " + key + " stopped before committing: " + lost
+                        + "; nothing was stored under that key by this run", null);
             }
             pending.commit();
             Instant finished = clock.instant();
@@ -230,7 +249,8 @@ public final class BackupService {
                     dump.snapshotTime(), null, started, finished,
                     Duration.between(started, finished).toMillis(), totals.rawBytes(), totals.storedBytes(),
                     totals.sha256(), new Manifest.CompressionInfo(request.compression().id(), request.compressionLevel()),
-                    totals.encryption(), ContentHash.ALGORITHM, dump.tables(), dump.largeObjects());
+                    totals.encryption(), ContentHash.ALGORITHM, dump.tables(), dump.largeObjects(),
+                    new Manifest.Signing(SigningKeys.ALGORITHM_ID, signer.keyId()));
             writeManifest(key, manifest);
             return manifest;
         } finally {
@@ -239,11 +259,17 @@ public final class BackupService {
     }
 
     /**
-     * Writes the manifest, never over another. A write whose answer was lost (it may have
-     * landed) is checked by reading the manifest back before anything is deleted.
+     * Writes the manifest's signature, then the manifest, each never over another: the manifest
+     * stays the last thing written, so a run that dies in between leaves no complete-looking
+     * backup. A write whose answer was lost (it may have landed) is checked by reading the
+     * manifest back before anything is deleted.
      */
     private void writeManifest(BackupKey key, Manifest manifest) {
         byte[] encoded = ManifestCodec.encode(manifest);
+        if (store.putIfAbsent(signatureKey(key), signer.sign(encoded)).isEmpty()) {
+            throw new ObjectExistsException("another run wrote " + signatureKey(key) + " while this run held the"
+                    + " lock; the object under " + key + " is this run's: both are left as they are for inspection");
+        }
         try {
             if (store.putIfAbsent(key.manifestKey(), encoded).isPresent()) {
                 return;
@@ -271,6 +297,7 @@ public final class BackupService {
             // Without its manifest the object is not a backup; don't leave it to be mistaken for one.
             try {
                 store.delete(key.key());
+                store.delete(signatureKey(key));
             } catch (RuntimeException ignored) {
                 // listing shows an object without a manifest as incomplete anyway
             }

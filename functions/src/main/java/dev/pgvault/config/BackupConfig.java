@@ -10,7 +10,7 @@ import java.util.List;
  * The backup function's configuration, read from its environment once at start and validated
  * before any work. Secrets are references (a Secrets Manager ARN), never values.
  */
-public record BackupConfig(String bucket, String prefix, String backupName, String databaseSecret,
+public record BackupConfig(String bucket, String prefix, String backupName, String databaseSecret, String signingKey,
                            String databaseName, int compressionLevel, Duration lockTimeout, String metricsNamespace,
                            EncryptionConfig encryption, boolean keepOwnersAndPrivileges, boolean allowEmpty,
                            Duration watchdogMargin) {
@@ -19,6 +19,8 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
     public static final String PREFIX = "PGVAULT_PREFIX";
     public static final String BACKUP_NAME = "PGVAULT_BACKUP_NAME";
     public static final String DATABASE_SECRET = "PGVAULT_DATABASE_SECRET_ARN";
+    /** The asymmetric KMS key (ECC_NIST_P256, SIGN_VERIFY) that signs every manifest. */
+    public static final String SIGNING_KEY = "PGVAULT_SIGNING_KEY_ARN";
     /** The database to back up when the secret names none (the RDS console's default secret has no dbname). */
     public static final String DATABASE_NAME = "PGVAULT_DATABASE_NAME";
     /** "true" backs up a database that holds no user tables (refused by default: usually the wrong database). */
@@ -32,7 +34,7 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
     public static final String KEEP_OWNERS_AND_PRIVILEGES = "PGVAULT_KEEP_OWNERS_AND_PRIVILEGES";
 
     /** What the template must set for this function. */
-    public static final List<String> REQUIRED_VARIABLES = List.of(BUCKET, BACKUP_NAME, DATABASE_SECRET);
+    public static final List<String> REQUIRED_VARIABLES = List.of(BUCKET, BACKUP_NAME, DATABASE_SECRET, SIGNING_KEY);
 
     public static BackupConfig from(Environment env) {
         String backupName = env.optional(BACKUP_NAME, "auth-db");
@@ -47,6 +49,7 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
                 env.optional(PREFIX, ""),
                 backupName,
                 env.required(DATABASE_SECRET),
+                env.required(SIGNING_KEY),
                 env.optional(DATABASE_NAME).orElse(null),
                 env.integer(COMPRESSION_LEVEL, Compression.DEFAULT_LEVEL, 1, 9),
                 Duration.ofSeconds(env.integer(LOCK_TIMEOUT_SECONDS, 60, 1, 3600)),

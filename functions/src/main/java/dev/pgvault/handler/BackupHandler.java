@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.pgvault.archive.Compression;
 import dev.pgvault.archive.Manifest;
+import dev.pgvault.archive.signing.KmsManifestSigner;
+import dev.pgvault.archive.signing.ManifestSigner;
 import dev.pgvault.backup.BackupOutcome;
 import dev.pgvault.backup.BackupRequest;
 import dev.pgvault.backup.BackupService;
@@ -46,6 +48,7 @@ public final class BackupHandler implements RequestHandler<Map<String, Object>, 
     private final Supplier<AwsClients> clients;
     private final BackupMetrics metrics;
     private final Clock clock;
+    private ManifestSigner signer;
 
     /** Used by Lambda: configuration from the environment, real AWS clients. */
     public BackupHandler() {
@@ -91,11 +94,19 @@ public final class BackupHandler implements RequestHandler<Map<String, Object>, 
         DatabaseTarget database = DatabaseTarget.parseSecret(secrets.resolve(settings.databaseSecret()),
                 "secret " + settings.databaseSecret(), settings.databaseName());
         BackupService service = new BackupService(new S3Store(aws.s3(), settings.bucket(), settings.prefix()),
-                database::connect, metrics, clock, settings.dumpOptions());
+                database::connect, metrics, clock, settings.dumpOptions(), signer(aws, settings));
         BackupRequest request = new BackupRequest(kind, settings.backupName(), Compression.GZIP,
                 settings.compressionLevel(), settings.encryption().encryptor(secrets),
                 RunOwner.lambda(context.getFunctionName(), context.getAwsRequestId()), settings.allowEmpty());
         return service.run(request, DumpProgress.NONE, cancellation);
+    }
+
+    /** The KMS signer, built once per container (it reads the key's public half once). */
+    private synchronized ManifestSigner signer(AwsClients aws, BackupConfig settings) {
+        if (signer == null) {
+            signer = new KmsManifestSigner(aws.kms(), settings.signingKey());
+        }
+        return signer;
     }
 
     /** The configured margin, or the default when the configuration itself is what failed. */

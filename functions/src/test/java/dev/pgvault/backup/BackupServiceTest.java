@@ -1,6 +1,7 @@
 package dev.pgvault.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.pgvault.testing.TestSigning;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pgvault.archive.Manifest;
@@ -58,12 +59,12 @@ class BackupServiceTest {
     }
 
     private BackupService service(Instant now) {
-        return new BackupService(store, db::connect, metrics, Clock.fixed(now, ZoneOffset.UTC), DumpOptions.defaults());
+        return new BackupService(store, db::connect, metrics, Clock.fixed(now, ZoneOffset.UTC), DumpOptions.defaults(), TestSigning.key());
     }
 
     /** Short leases, so that watching a lock takes a second, not a minute. */
     private BackupService quickLeases(Instant now) {
-        return new BackupService(store, db::connect, metrics, Clock.fixed(now, ZoneOffset.UTC), DumpOptions.defaults(),
+        return new BackupService(store, db::connect, metrics, Clock.fixed(now, ZoneOffset.UTC), DumpOptions.defaults(), TestSigning.key(),
                 new LeaseTimes(Duration.ofMillis(800), Duration.ofMillis(200)));
     }
 
@@ -288,7 +289,7 @@ class BackupServiceTest {
     void aDatabaseWithoutUserTablesIsRefusedUnlessAllowed() throws Exception {
         String empty = db.newDatabase();
         BackupService onEmpty = new BackupService(store, () -> db.server().connect(empty), metrics,
-                Clock.fixed(NOON, ZoneOffset.UTC), DumpOptions.defaults());
+                Clock.fixed(NOON, ZoneOffset.UTC), DumpOptions.defaults(), TestSigning.key());
         assertThatThrownBy(() -> onEmpty.run(daily(), DumpProgress.NONE))
                 .isInstanceOf(WrongSourceException.class)
                 .hasMessageContaining("/" + empty)
@@ -306,7 +307,7 @@ class BackupServiceTest {
         String other = db.newDatabase();
         db.execute(other, "CREATE TABLE t (id int)");
         BackupService onOther = new BackupService(store, () -> db.server().connect(other), metrics,
-                Clock.fixed(NOON, ZoneOffset.UTC), DumpOptions.defaults());
+                Clock.fixed(NOON, ZoneOffset.UTC), DumpOptions.defaults(), TestSigning.key());
 
         assertThatThrownBy(() -> onOther.run(daily(), DumpProgress.NONE))
                 .isInstanceOf(WrongSourceException.class)
@@ -369,7 +370,7 @@ class BackupServiceTest {
                 st.execute("SET application_name = 'pgvault-under-test'");
             }
             return c;
-        }, metrics, Clock.fixed(NOON, ZoneOffset.UTC), DumpOptions.defaults());
+        }, metrics, Clock.fixed(NOON, ZoneOffset.UTC), DumpOptions.defaults(), TestSigning.key());
 
         assertThatThrownBy(() -> guarded(service, daily(), killer, new Cancellation()))
                 .isInstanceOf(BackupFailedException.class)

@@ -1,6 +1,7 @@
 package dev.pgvault.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.pgvault.testing.TestSigning;
 
 import dev.pgvault.archive.Manifest;
 import dev.pgvault.archive.crypto.Decryptors;
@@ -56,7 +57,7 @@ class NewerServerTest {
         }
         DirectoryStore store = new DirectoryStore(repo);
         BackupOutcome outcome = new BackupService(store, () -> server.connect("app"), BackupMetrics.NONE,
-                Clock.systemUTC(), DumpOptions.defaults())
+                Clock.systemUTC(), DumpOptions.defaults(), TestSigning.key())
                 .run(BackupRequest.unencrypted(BackupKind.MANUAL, "auth-db", 6), DumpProgress.NONE);
         Manifest manifest = outcome.manifest();
         assertThat(manifest.database().serverVersionNum()).isBetween(170000, 179999);

@@ -1,6 +1,7 @@
 package dev.pgvault.backup;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import dev.pgvault.testing.TestSigning;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -86,7 +87,7 @@ class S3UploadFailureTest {
         try (S3Client throughProxy = SharedS3.client(URI.create(proxy.baseUrl()))) {
             S3Store store = new S3Store(throughProxy, bucket, "prod");
             BackupService service = new BackupService(store, db::connect, metrics,
-                    Clock.fixed(Instant.parse("2026-11-24T02:00:00Z"), ZoneOffset.UTC), DumpOptions.defaults());
+                    Clock.fixed(Instant.parse("2026-11-24T02:00:00Z"), ZoneOffset.UTC), DumpOptions.defaults(), TestSigning.key());
 
             assertThatThrownBy(() -> new GuardedRun(metrics, Clock.systemUTC()).run(new Cancellation(), scope -> {
                 scope.kind("daily");

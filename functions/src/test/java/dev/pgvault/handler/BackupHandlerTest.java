@@ -53,6 +53,7 @@ class BackupHandlerTest {
     final TestDatabase db = new TestDatabase();
 
     private WireMockServer secretsManager;
+    private final dev.pgvault.testing.KmsStandIn kms = new dev.pgvault.testing.KmsStandIn();
     private S3Client s3;
     private String bucket;
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
@@ -85,6 +86,7 @@ class BackupHandlerTest {
     void tearDown() {
         System.setOut(originalOut);
         secretsManager.stop();
+        kms.close();
         s3.close();
         db.execute("postgres", "DROP ROLE IF EXISTS backup_user");
     }
@@ -98,6 +100,7 @@ class BackupHandlerTest {
                 BackupConfig.BUCKET, bucket,
                 BackupConfig.BACKUP_NAME, "auth-db",
                 BackupConfig.DATABASE_SECRET, SECRET_ARN,
+                BackupConfig.SIGNING_KEY, dev.pgvault.testing.KmsStandIn.KEY_ARN,
                 BackupConfig.METRICS_NAMESPACE, "pgvault-test"));
         environment.putAll(extraEnvironment);
         BackupConfig config = BackupConfig.from(new Environment(environment));
@@ -107,12 +110,12 @@ class BackupHandlerTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
-        return new BackupHandler(config, new AwsClients(s3, secrets, null),
+        return new BackupHandler(config, new AwsClients(s3, secrets, null, kms.client()),
                 new EmfBackupMetrics("pgvault-test", "auth-db"), Clock.fixed(now, ZoneOffset.UTC));
     }
 
     @Test
-    void scheduledEventWritesTheDailyBackupAndEmitsMetrics() {
+    void scheduledEventWritesTheDailyBackupAndEmitsMetrics() throws Exception {
         Map<String, Object> response = handler(Instant.parse("2026-11-24T02:00:03Z"))
                 .handleRequest(Events.load("backup-scheduled.json"), new TestContext("pgvault-backup", 900_000));
 
@@ -121,7 +124,20 @@ class BackupHandlerTest {
                 .containsEntry("tables", 2);
         assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).extracting(o -> o.key())
                 .containsExactly("daily/auth-db-backup-2026-11-24.sql.gz",
-                        "daily/auth-db-backup-2026-11-24.sql.gz.manifest.json");
+                        "daily/auth-db-backup-2026-11-24.sql.gz.manifest.json",
+                        "daily/auth-db-backup-2026-11-24.sql.gz.manifest.json.sig");
+        // The manifest is signed by the KMS key; openssl checks it with the key's public half.
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sig");
+        java.nio.file.Path manifest = dir.resolve("m.json");
+        java.nio.file.Path signature = dir.resolve("m.sig");
+        java.nio.file.Path publicKey = dir.resolve("pub.pem");
+        s3.getObject(b -> b.bucket(bucket).key("daily/auth-db-backup-2026-11-24.sql.gz.manifest.json"), manifest);
+        s3.getObject(b -> b.bucket(bucket).key("daily/auth-db-backup-2026-11-24.sql.gz.manifest.json.sig"), signature);
+        java.nio.file.Files.writeString(publicKey, dev.pgvault.archive.signing.SigningKeys.publicPem(kms.publicKey()));
+        Process openssl = new ProcessBuilder("openssl", "dgst", "-sha256", "-verify", publicKey.toString(),
+                "-signature", signature.toString(), manifest.toString()).redirectErrorStream(true).start();
+        assertThat(new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("Verified OK");
+        assertThat(openssl.waitFor()).isZero();
         String emf = stdout.toString(StandardCharsets.UTF_8);
         assertThat(emf).contains("\"" + EmfBackupMetrics.SUCCEEDED + "\"").contains("\"pgvault-test\"")
                 .contains("\"" + EmfBackupMetrics.LAST_BACKUP + "\"");
@@ -168,7 +184,7 @@ class BackupHandlerTest {
         Map<String, Object> again = handler(Instant.parse("2026-11-24T02:00:09Z"))
                 .handleRequest(Events.load("backup-scheduled.json"), new TestContext("pgvault-backup", 900_000));
         assertThat(again).containsEntry("status", "already_complete");
-        assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).hasSize(2);
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).hasSize(3);
     }
 
     @Test
@@ -209,7 +225,7 @@ class BackupHandlerTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining(BackupConfig.DATABASE_SECRET);
         assertThatThrownBy(() -> BackupConfig.from(new Environment(Map.of(BackupConfig.BUCKET, "b",
-                BackupConfig.DATABASE_SECRET, "x", BackupConfig.COMPRESSION_LEVEL, "11"))))
+                BackupConfig.DATABASE_SECRET, "x", BackupConfig.SIGNING_KEY, "k", BackupConfig.COMPRESSION_LEVEL, "11"))))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining(BackupConfig.COMPRESSION_LEVEL);
     }
@@ -222,7 +238,7 @@ class BackupHandlerTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
-        return new BackupHandler(new Environment(environment), () -> new AwsClients(s3, secrets, null), null,
+        return new BackupHandler(new Environment(environment), () -> new AwsClients(s3, secrets, null, kms.client()), null,
                 Clock.systemUTC());
     }
 
@@ -231,6 +247,7 @@ class BackupHandlerTest {
                 BackupConfig.BUCKET, bucket,
                 BackupConfig.BACKUP_NAME, "auth-db",
                 BackupConfig.DATABASE_SECRET, SECRET_ARN,
+                BackupConfig.SIGNING_KEY, dev.pgvault.testing.KmsStandIn.KEY_ARN,
                 BackupConfig.METRICS_NAMESPACE, "pgvault-test"));
         environment.putAll(extra);
         return environment;

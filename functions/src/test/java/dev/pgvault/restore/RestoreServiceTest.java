@@ -1,6 +1,7 @@
 package dev.pgvault.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.pgvault.testing.TestSigning;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pgvault.backup.BackupOutcome;
@@ -49,7 +50,7 @@ class RestoreServiceTest {
         try (Connection c = db.connect()) {
             SampleDatabase.load(c, 300);
         }
-        BackupOutcome outcome = new BackupService(store, db::connect, BackupMetrics.NONE, clock, DumpOptions.defaults())
+        BackupOutcome outcome = new BackupService(store, db::connect, BackupMetrics.NONE, clock, DumpOptions.defaults(), TestSigning.key())
                 .run(BackupRequest.unencrypted(BackupKind.DAILY, "auth-db", 6), DumpProgress.NONE);
         key = outcome.key();
     }

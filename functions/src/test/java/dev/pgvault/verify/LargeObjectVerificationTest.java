@@ -1,6 +1,7 @@
 package dev.pgvault.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.pgvault.testing.TestSigning;
 
 import dev.pgvault.archive.Manifest;
 import dev.pgvault.archive.crypto.Decryptors;
@@ -41,7 +42,7 @@ class LargeObjectVerificationTest {
                 + " SELECT lo_from_bytea(0, '');");
         DirectoryStore store = new DirectoryStore(repo);
         BackupOutcome outcome = new BackupService(store, db::connect, BackupMetrics.NONE, Clock.systemUTC(),
-                DumpOptions.defaults()).run(BackupRequest.unencrypted(BackupKind.MANUAL, "auth-db", 6), DumpProgress.NONE);
+                DumpOptions.defaults(), TestSigning.key()).run(BackupRequest.unencrypted(BackupKind.MANUAL, "auth-db", 6), DumpProgress.NONE);
         Manifest manifest = outcome.manifest();
         assertThat(manifest.largeObjects().count()).isEqualTo(4);
         assertThat(manifest.largeObjects().contentHash()).hasSize(64);
@@ -66,7 +67,7 @@ class LargeObjectVerificationTest {
     void aDatabaseWithoutLargeObjectsRecordsNone() throws Exception {
         db.execute("CREATE TABLE t (id int)");
         BackupOutcome outcome = new BackupService(new DirectoryStore(repo), db::connect, BackupMetrics.NONE,
-                Clock.systemUTC(), DumpOptions.defaults()).run(BackupRequest.unencrypted(BackupKind.MANUAL, "auth-db",
+                Clock.systemUTC(), DumpOptions.defaults(), TestSigning.key()).run(BackupRequest.unencrypted(BackupKind.MANUAL, "auth-db",
                 6), DumpProgress.NONE);
         assertThat(outcome.manifest().largeObjects()).isNull();
     }

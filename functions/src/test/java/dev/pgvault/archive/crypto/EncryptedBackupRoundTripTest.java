@@ -1,6 +1,7 @@
 package dev.pgvault.archive.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.pgvault.testing.TestSigning;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pgvault.archive.Manifest;
@@ -63,7 +64,7 @@ class EncryptedBackupRoundTripTest {
     }
 
     private BackupOutcome backup(Encryptor encryptor) {
-        return new BackupService(store, db::connect, BackupMetrics.NONE, clock, DumpOptions.defaults())
+        return new BackupService(store, db::connect, BackupMetrics.NONE, clock, DumpOptions.defaults(), TestSigning.key())
                 .run(new BackupRequest(BackupKind.DAILY, "auth-db", Compression.GZIP, 6, encryptor,
                         RunOwner.thisProcess(), false), DumpProgress.NONE);
     }

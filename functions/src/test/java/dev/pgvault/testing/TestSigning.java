@@ -1,0 +1,26 @@
+package dev.pgvault.testing;
+
+import dev.pgvault.archive.signing.LocalSigningKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** One manifest signing key for the test run, in a temporary directory (as the CLI keeps one per machine). */
+public final class TestSigning {
+    private static LocalSigningKey key;
+
+    private TestSigning() {}
+
+    public static synchronized LocalSigningKey key() {
+        if (key == null) {
+            try {
+                Path directory = Files.createTempDirectory("pgvault-test-signing").resolve("signing");
+                key = LocalSigningKey.loadOrCreate(directory, () -> { });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return key;
+    }
+}
