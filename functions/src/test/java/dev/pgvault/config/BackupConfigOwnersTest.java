@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class BackupConfigOwnersTest {
     private static BackupConfig config(String keep) {
         Map<String, String> env = new HashMap<>(Map.of(BackupConfig.BUCKET, "bucket",
-                BackupConfig.DATABASE_SECRET, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db"));
+                BackupConfig.DATABASE_SECRET, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db",
+                BackupConfig.SIGNING_KEY, "arn:aws:kms:eu-west-1:123456789012:key/k"));
         if (keep != null) {
             env.put(BackupConfig.KEEP_OWNERS_AND_PRIVILEGES, keep);
         }
