@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class DirectoryStoreTest extends BackupStoreContract implements ConditionalRaceContract {
+class DirectoryStoreTest extends BackupStoreContract implements BackupCatalogContract, ConditionalRaceContract {
     @TempDir
     Path dir;
 

@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * The whole contract, races included, against moto_server, which enforces S3's conditional
  * writes (If-None-Match, If-Match on put, delete and multipart completion) as AWS does.
  */
-class MotoS3StoreTest extends BackupStoreContract implements ConditionalRaceContract {
+class MotoS3StoreTest extends BackupStoreContract implements BackupCatalogContract, ConditionalRaceContract {
     @RegisterExtension
     static final MotoServer MOTO = new MotoServer();
 

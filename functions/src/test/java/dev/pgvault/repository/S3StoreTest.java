@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
  * The contract against S3Mock (in-process). Races are not run here: S3Mock checks preconditions
  * but not atomically (see {@link ConditionalRaceContract}); {@link MotoS3StoreTest} runs them.
  */
-class S3StoreTest extends BackupStoreContract {
+class S3StoreTest extends BackupStoreContract implements BackupCatalogContract {
     private static final S3Client S3 = SharedS3.client();
     private String bucket;
 
