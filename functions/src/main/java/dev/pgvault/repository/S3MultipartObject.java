@@ -201,10 +201,15 @@ final class S3MultipartObject extends PendingObject {
             s3.completeMultipartUpload(CompleteMultipartUploadRequest.builder()
                     .bucket(bucket).key(objectKey).uploadId(uploadId).ifNoneMatch("*")
                     .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build()).build());
-            finished = true;
-            return store.stat(key).orElseGet(() -> new StoredObject(key, written, java.time.Instant.now(), "STANDARD"));
         } catch (SdkException e) {
             return afterFailedCompletion(e);
+        }
+        finished = true;
+        StoredObject assumed = new StoredObject(key, written, java.time.Instant.now(), "STANDARD");
+        try {
+            return store.stat(key).orElse(assumed);
+        } catch (StorageException e) {
+            return assumed; // the object is stored; failing to describe it must not make it look failed
         }
     }
 

@@ -177,6 +177,21 @@ class S3StoreFaultTest {
         assertThat(direct.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
     }
 
+    /** Once the completion succeeded, failing to look the object up must not make the backup look failed. */
+    @Test
+    void aCompletedUploadStaysCompletedWhenLookingItUpFails() throws Exception {
+        String key = "daily/auth-db-backup-2026-11-24.sql.gz";
+        proxy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.request("HEAD", urlPathEqualTo(path(key)))
+                .atPriority(1).willReturn(aResponse().withStatus(403)));
+        try (S3Client s3 = throughProxy()) {
+            try (PendingObject pending = new S3Store(s3, bucket, PREFIX).create(key, -1)) {
+                pending.write(new byte[1234]);
+                assertThat(pending.commit().size()).isEqualTo(1234);
+            }
+        }
+        assertThat(direct.headObject(b -> b.bucket(bucket).key(PREFIX + "/" + key)).contentLength()).isEqualTo(1234);
+    }
+
     /** 409 ConditionalRequestConflict says nothing about the object: the write is asked again. */
     @Test
     void aConflictingConditionalWriteIsRepeatedUntilS3Decides() {
