@@ -3,7 +3,6 @@ package dev.pgvault.cli;
 import dev.pgvault.archive.Manifest;
 import dev.pgvault.repository.BackupCatalog;
 import dev.pgvault.repository.BackupStore;
-import dev.pgvault.repository.StoredObject;
 import dev.pgvault.verify.VerificationRecord;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -42,10 +41,11 @@ public final class ListCommand implements Callable<Integer> {
                     WHEN.format(manifest.snapshotTime()), Terminal.bytes(entry.object().size()),
                     manifest.tables().size(), manifest.totalRows(), verified));
         }
-        List<StoredObject> incomplete = catalog.incomplete();
-        for (StoredObject object : incomplete) {
-            terminal.say(String.format("%-55s %-16s %10s  (incomplete: no manifest, not a backup)", object.key(),
-                    WHEN.format(object.lastModified()), Terminal.bytes(object.size())));
+        List<BackupCatalog.Incomplete> incomplete = catalog.incomplete();
+        for (BackupCatalog.Incomplete object : incomplete) {
+            terminal.say(String.format("%-55s %-16s %10s  (incomplete: %s)", object.key(),
+                    WHEN.format(object.since()), object.size() == null ? "" : Terminal.bytes(object.size()),
+                    object.why().description()));
         }
         terminal.say(backups.size() + (backups.size() == 1 ? " backup" : " backups") + " in " + store.location()
                 + (incomplete.isEmpty() ? "" : ", " + incomplete.size() + " incomplete"));

@@ -3,6 +3,7 @@ package dev.pgvault.cli;
 import dev.pgvault.errors.InvalidRequestException;
 import dev.pgvault.repository.BackupStore;
 import dev.pgvault.repository.DirectoryStore;
+import dev.pgvault.repository.S3Retries;
 import dev.pgvault.repository.S3Store;
 import java.net.URI;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ public final class RepositoryLocation {
         if (bucket.isEmpty()) {
             throw new InvalidRequestException("--repo " + repo + " names no bucket");
         }
-        S3ClientBuilder builder = S3Client.builder().httpClient(UrlConnectionHttpClient.create());
+        S3ClientBuilder builder = S3Retries.configure(S3Client.builder().httpClient(UrlConnectionHttpClient.create()));
         if (region != null) {
             builder.region(Region.of(region));
         }

@@ -25,6 +25,7 @@ import dev.pgvault.errors.StorageException;
 import dev.pgvault.errors.UnsupportedObjectException;
 import dev.pgvault.errors.WrongSourceException;
 import dev.pgvault.metrics.BackupMetrics;
+import dev.pgvault.repository.BackupArtifacts;
 import dev.pgvault.repository.BackupCatalog;
 import dev.pgvault.repository.BackupKey;
 import dev.pgvault.repository.BackupStore;
@@ -101,7 +102,7 @@ public final class BackupService {
      */
     public BackupOutcome run(BackupRequest request, DumpProgress progress, Cancellation cancellation) {
         Instant started = clock.instant();
-        String suffix = ".sql" + request.compression().suffix() + request.encryptor().keySuffix();
+        String suffix = BackupArtifacts.objectSuffix(request.compression(), request.encryptor());
         BackupKey key = BackupKey.create(request.kind(), request.backupName(), started, suffix);
         cancellation.check();
         try (Connection connection = database.open()) {
@@ -215,7 +216,7 @@ public final class BackupService {
 
     /** Where a backup's manifest signature is stored. */
     private static String signatureKey(BackupKey key) {
-        return key.manifestKey() + ".sig";
+        return BackupArtifacts.Sidecar.MANIFEST_SIGNATURE.keyFor(key.key());
     }
 
     private Manifest write(BackupKey key, BackupRequest request, Instant started, Connection connection,

@@ -17,7 +17,7 @@ public record AwsClients(S3Client s3, SecretsManagerClient secretsManager, SsmCl
     public static AwsClients fromEnvironment() {
         SdkHttpClient http = UrlConnectionHttpClient.create();
         return new AwsClients(
-                S3Client.builder().httpClient(http).build(),
+                dev.pgvault.repository.S3Retries.configure(S3Client.builder().httpClient(http)).build(),
                 SecretsManagerClient.builder().httpClient(http).build(),
                 SsmClient.builder().httpClient(http).build(),
                 KmsClient.builder().httpClient(http).build());

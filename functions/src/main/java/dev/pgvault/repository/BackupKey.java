@@ -16,18 +16,24 @@ import java.util.regex.Pattern;
  *   daily/auth-db-backup-2026-11-24.sql.gz[.enc|.gpg]
  *   manual/auth-db-manual-2026-11-24-101530.sql.gz[.enc|.gpg]
  * </pre>
- * Dates are UTC. {@code auth-db} is the configured backup name.
+ * Dates are UTC. {@code auth-db} is the configured backup name. The suffix is one that
+ * {@link BackupArtifacts} declares for backup objects: a manifest, verification record, lock or
+ * any other file is not a backup key.
  */
 public record BackupKey(BackupKind kind, String backupName, LocalDateTime time, String suffix) {
-    public static final String MANIFEST_SUFFIX = ".manifest.json";
-    public static final String LOCK_SUFFIX = ".lock";
-
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd");
     private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss");
     private static final Pattern KEY = Pattern.compile(
             "(daily|manual|weekly|monthly|yearly)/([a-z0-9][a-z0-9-]*?)-(backup|manual)-"
                     + "(\\d{4}-\\d{2}-\\d{2})(?:-(\\d{6}))?(\\.sql(?:\\.[a-z0-9]+)*)");
+
+    public BackupKey {
+        if (!BackupArtifacts.isObjectSuffix(suffix)) {
+            throw new IllegalArgumentException("'" + suffix + "' is not a backup object suffix; declared: "
+                    + new java.util.TreeSet<>(BackupArtifacts.objectSuffixes()));
+        }
+    }
 
     public static BackupKey create(BackupKind kind, String backupName, Instant now, String suffix) {
         checkName(backupName);
@@ -45,10 +51,13 @@ public record BackupKey(BackupKind kind, String backupName, LocalDateTime time, 
         }
     }
 
-    /** Parses a backup object's key; empty for manifests, locks and anything else. */
+    /**
+     * Parses a backup object's key; empty for sidecars (manifest, verification record, lock,
+     * signature) and anything else whose suffix is not a backup object's.
+     */
     public static Optional<BackupKey> parse(String key) {
         Matcher m = KEY.matcher(key);
-        if (!m.matches()) {
+        if (!m.matches() || !BackupArtifacts.isObjectSuffix(m.group(6)) || !NAME.matcher(m.group(2)).matches()) {
             return Optional.empty();
         }
         BackupKind kind = BackupKind.parse(m.group(1));
@@ -69,11 +78,15 @@ public record BackupKey(BackupKind kind, String backupName, LocalDateTime time, 
     }
 
     public String manifestKey() {
-        return key() + MANIFEST_SUFFIX;
+        return BackupArtifacts.Sidecar.MANIFEST.keyFor(key());
+    }
+
+    public String verificationKey() {
+        return BackupArtifacts.Sidecar.VERIFICATION.keyFor(key());
     }
 
     public String lockKey() {
-        return key() + LOCK_SUFFIX;
+        return BackupArtifacts.Sidecar.LOCK.keyFor(key());
     }
 
     public Instant instant() {

@@ -15,12 +15,17 @@ public interface BackupStore {
     String location();
 
     /**
-     * Starts writing an object. {@code expectedSize} (bytes, or -1 when unknown) lets a store
-     * size its upload parts; the object may end up larger.
+     * Starts writing an object. {@code expectedSize} (bytes, or -1 when unknown) is a hint only:
+     * no store sizes its memory from it (see {@link PartSizing}); the object may end up larger.
      */
     PendingObject create(String key, long expectedSize);
 
-    /** Opens an object for reading; {@link dev.pgvault.errors.BackupNotFoundException} if absent. */
+    /**
+     * Opens an object for reading; {@link dev.pgvault.errors.BackupNotFoundException} if absent.
+     * A stream that breaks midway is resumed where the store can (S3: a ranged GET of the same
+     * version); reading fails with {@link dev.pgvault.errors.StorageException} rather than return
+     * bytes of another version.
+     */
     InputStream open(String key);
 
     Optional<StoredObject> stat(String key);
@@ -33,8 +38,13 @@ public interface BackupStore {
 
     /**
      * Writes a small object only if none exists under the key, atomically with respect to other
-     * writers. Returns the new object's version tag, or empty (having changed nothing) when an
-     * object exists.
+     * writers (threads and processes). Returns the new object's version tag, or empty (having
+     * changed nothing) when an object exists.
+     *
+     * <p>Conditional writes ({@code putIfAbsent}, {@code replaceIfMatch}) recognise their own
+     * earlier attempt by content: when a retried request finds the object already holding exactly
+     * {@code content}, the write counts as done. So conditional content should name its writer
+     * (a lease carries a run id); two writers of identical bytes cannot be told apart.
      */
     Optional<String> putIfAbsent(String key, byte[] content);
 
@@ -48,20 +58,26 @@ public interface BackupStore {
     /**
      * Replaces an object only if it is still the version {@code etag} names, atomically with
      * respect to other writers. Returns the new version's tag, or empty (having changed nothing)
-     * when the object changed or is gone.
+     * when the object changed or is gone. Tags are opaque; the directory store's are content
+     * hashes, so rewriting identical content keeps the tag.
      */
     Optional<String> replaceIfMatch(String key, byte[] content, String etag);
 
     /**
      * Deletes an object only if it is still the version {@code etag} names. Returns false (having
-     * changed nothing) when the object changed or is gone.
+     * changed nothing) when the object changed or is gone; "gone" includes a retry finding that
+     * its own first attempt deleted it.
      */
     boolean deleteIfMatch(String key, String etag);
 
     /** Removes an object; removing an absent object is not an error. */
     void delete(String key);
 
-    /** Uploads under {@code prefix} that were started and neither completed nor aborted, in key order. */
+    /**
+     * Uploads under {@code prefix} that were started and neither completed nor aborted (S3
+     * multipart uploads; a directory's partial files), in key order, keys relative to the store.
+     * Any key, backup or not: {@link BackupCatalog#incomplete()} picks the backups.
+     */
     List<UnfinishedUpload> listUnfinished(String prefix);
 
     default byte[] read(String key) {

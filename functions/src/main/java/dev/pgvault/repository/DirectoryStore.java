@@ -1,32 +1,62 @@
 package dev.pgvault.repository;
 
 import dev.pgvault.errors.BackupNotFoundException;
+import dev.pgvault.errors.ObjectExistsException;
 import dev.pgvault.errors.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * A repository in a local directory, laid out exactly like the S3 bucket so that the same
  * keys, listings and tools work on both. Objects are written under {@code .pgvault-tmp/} and
- * renamed into place on commit (atomic on one filesystem), after an fsync.
+ * moved into place on commit (atomic on one filesystem), after an fsync.
+ *
+ * <p>Several processes may share the directory (two CLI runs, a CronJob and an operator), so
+ * every write that must not race is made while holding an exclusive {@link FileLock} on
+ * {@code .pgvault-tmp/conditional.lock} (and, because such locks belong to the whole JVM, an
+ * in-process lock for the same directory first). A version tag is the SHA-256 of the content:
+ * it needs no storage and means the same to every process, before and after a restart.
+ *
+ * <p>A partial file's name holds its start time and its key
+ * ({@code <epoch millis>-<random>-<url-encoded key>.partial}), so an interrupted write can be
+ * listed as {@link UnfinishedUpload} for what it was meant to be.
  */
 public final class DirectoryStore implements BackupStore {
     static final String TEMP_DIRECTORY = ".pgvault-tmp";
+    static final String LOCK_FILE = "conditional.lock";
+    static final String PARTIAL = ".partial";
+    /** Longer names would pass most filesystems' 255-byte limit; such partial files go unlisted. */
+    private static final int MAX_NAME = 240;
+    private static final Pattern PARTIAL_NAME = Pattern.compile("(\\d{1,19})-[0-9a-f]{8}-(.+)\\.partial");
+    private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
     private final Path root;
 
@@ -42,7 +72,7 @@ public final class DirectoryStore implements BackupStore {
     @Override
     public PendingObject create(String key, long expectedSize) {
         Path target = path(key);
-        Path temp = tempFile();
+        Path temp = tempFile(key);
         OutputStream out;
         try {
             out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -68,13 +98,23 @@ public final class DirectoryStore implements BackupStore {
                     out.close();
                     fsync(temp);
                     Files.createDirectories(target.getParent());
-                    move(temp, target, true);
-                    finished = true;
-                    return stat(key).orElseThrow();
                 } catch (IOException e) {
                     abort();
                     throw failure("could not store " + key, e);
                 }
+                boolean created;
+                try {
+                    created = locked("store " + key, () -> createExclusively(temp, target));
+                } finally {
+                    abort(); // removes the partial file (after a hard link, the object's other name)
+                }
+                if (!created) {
+                    throw new ObjectExistsException(key + " already exists in " + location() + " (written by another"
+                            + " run); this one was discarded and that object left as it was");
+                }
+                fsyncDirectory(target.getParent());
+                return stat(key).orElseThrow(() -> new StorageException(key + " vanished from " + location()
+                        + " right after it was stored", true, null));
             }
 
             @Override
@@ -146,53 +186,110 @@ public final class DirectoryStore implements BackupStore {
         Path target = path(key);
         Path temp = writeTemp(key, content);
         try {
-            Files.createDirectories(target.getParent());
-            move(temp, target, true);
-        } catch (IOException e) {
-            deleteQuietly(temp);
-            throw failure("could not store " + key, e);
-        }
-    }
-
-    @Override
-    public synchronized Optional<String> putIfAbsent(String key, byte[] content) {
-        Path target = path(key);
-        Path temp = writeTemp(key, content);
-        try {
-            Files.createDirectories(target.getParent());
-            try {
-                // A hard link is created atomically and fails if the name exists: two writers
-                // racing for the same key cannot both win.
-                Files.createLink(target, temp);
-            } catch (UnsupportedOperationException e) {
-                move(temp, target, false);
-            }
-            return Optional.of(tag(content));
-        } catch (FileAlreadyExistsException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw failure("could not store " + key, e);
+            locked("store " + key, () -> {
+                Files.createDirectories(target.getParent());
+                replace(temp, target);
+                return null;
+            });
         } finally {
             deleteQuietly(temp);
         }
     }
 
     @Override
-    public void delete(String key) {
+    public Optional<String> putIfAbsent(String key, byte[] content) {
+        Path target = path(key);
+        Path temp = writeTemp(key, content);
         try {
-            Files.deleteIfExists(path(key));
-        } catch (IOException e) {
-            throw failure("could not delete " + key, e);
+            boolean created = locked("store " + key, () -> {
+                Files.createDirectories(target.getParent());
+                return createExclusively(temp, target);
+            });
+            return created ? Optional.of(etag(content)) : Optional.empty();
+        } finally {
+            deleteQuietly(temp);
         }
     }
 
-    // Interim versions (serialised in this JVM only); the repository change replaces them.
     @Override
-    public synchronized Optional<Versioned> readVersioned(String key) {
-        Path file = path(key);
+    public Optional<Versioned> readVersioned(String key) {
+        return readCurrent(key).map(content -> new Versioned(content, etag(content)));
+    }
+
+    @Override
+    public Optional<String> replaceIfMatch(String key, byte[] content, String etag) {
+        Path target = path(key);
+        Path temp = writeTemp(key, content);
         try {
-            byte[] content = Files.readAllBytes(file);
-            return Optional.of(new Versioned(content, tag(content)));
+            return locked("replace " + key, () -> {
+                Optional<byte[]> current = readCurrent(key);
+                if (current.isEmpty() || !etag(current.get()).equals(etag)) {
+                    return Optional.<String>empty();
+                }
+                replace(temp, target);
+                return Optional.of(etag(content));
+            });
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    @Override
+    public boolean deleteIfMatch(String key, String etag) {
+        Path target = path(key);
+        return locked("delete " + key, () -> {
+            Optional<byte[]> current = readCurrent(key);
+            if (current.isEmpty() || !etag(current.get()).equals(etag)) {
+                return false;
+            }
+            Files.delete(target);
+            return true;
+        });
+    }
+
+    @Override
+    public void delete(String key) {
+        Path target = path(key);
+        locked("delete " + key, () -> Files.deleteIfExists(target));
+    }
+
+    @Override
+    public List<UnfinishedUpload> listUnfinished(String prefix) {
+        Path dir = root.resolve(TEMP_DIRECTORY);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<UnfinishedUpload> unfinished = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Matcher m = PARTIAL_NAME.matcher(file.getFileName().toString());
+                if (!m.matches()) {
+                    continue; // the lock file, or a partial file from before names carried keys
+                }
+                String key = URLDecoder.decode(m.group(2), StandardCharsets.UTF_8);
+                if (key.startsWith(prefix)) {
+                    unfinished.add(new UnfinishedUpload(key, Instant.ofEpochMilli(Long.parseLong(m.group(1)))));
+                }
+            }
+        } catch (IOException e) {
+            throw failure("could not list the unfinished writes in " + dir, e);
+        }
+        unfinished.sort(Comparator.comparing(UnfinishedUpload::key).thenComparing(UnfinishedUpload::started));
+        return unfinished;
+    }
+
+    /** A content hash as version tag: equal content, equal tag, in any process. */
+    static String etag(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Optional<byte[]> readCurrent(String key) {
+        try {
+            return Optional.of(Files.readAllBytes(path(key)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -200,36 +297,49 @@ public final class DirectoryStore implements BackupStore {
         }
     }
 
-    @Override
-    public synchronized Optional<String> replaceIfMatch(String key, byte[] content, String etag) {
-        Optional<Versioned> current = readVersioned(key);
-        if (current.isEmpty() || !current.get().etag().equals(etag)) {
-            return Optional.empty();
-        }
-        put(key, content);
-        return Optional.of(tag(content));
+    private interface LockedAction<T> {
+        T run() throws IOException;
     }
 
-    @Override
-    public synchronized boolean deleteIfMatch(String key, String etag) {
-        Optional<Versioned> current = readVersioned(key);
-        if (current.isEmpty() || !current.get().etag().equals(etag)) {
-            return false;
-        }
-        delete(key);
-        return true;
-    }
-
-    @Override
-    public List<UnfinishedUpload> listUnfinished(String prefix) {
-        return List.of();
-    }
-
-    private static String tag(byte[] content) {
+    /** Runs {@code action} while no other thread or process writing this directory runs one. */
+    private <T> T locked(String what, LockedAction<T> action) {
+        Path lockFile;
+        ReentrantLock inProcess;
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            Path dir = Files.createDirectories(root.resolve(TEMP_DIRECTORY));
+            lockFile = dir.resolve(LOCK_FILE);
+            inProcess = IN_PROCESS.computeIfAbsent(dir.toRealPath(), d -> new ReentrantLock());
+        } catch (IOException e) {
+            throw failure("could not " + what, e);
+        }
+        inProcess.lock();
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock ignored = channel.lock()) {
+            return action.run();
+        } catch (IOException e) {
+            throw failure("could not " + what, e);
+        } finally {
+            inProcess.unlock();
+        }
+    }
+
+    /**
+     * Puts {@code temp} under {@code target} only if nothing is there: false (and nothing changed)
+     * otherwise. A hard link fails atomically when the name exists; where links are not supported,
+     * a plain move is safe because the caller holds the directory's lock.
+     */
+    private static boolean createExclusively(Path temp, Path target) throws IOException {
+        try {
+            Files.createLink(target, temp);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            if (Files.exists(target)) {
+                return false;
+            }
+            Files.move(temp, target);
+            return true;
         }
     }
 
@@ -241,18 +351,24 @@ public final class DirectoryStore implements BackupStore {
         return file;
     }
 
-    private Path tempFile() {
+    /** A new partial file's path, its name holding the start time and the key. */
+    private Path tempFile(String key) {
         try {
-            Path dir = root.resolve(TEMP_DIRECTORY);
-            Files.createDirectories(dir);
-            return dir.resolve(UUID.randomUUID() + ".partial");
+            Path dir = Files.createDirectories(root.resolve(TEMP_DIRECTORY));
+            String random = String.format("%08x", ThreadLocalRandom.current().nextInt());
+            String name = System.currentTimeMillis() + "-" + random + "-"
+                    + URLEncoder.encode(key, StandardCharsets.UTF_8) + PARTIAL;
+            if (name.length() > MAX_NAME) {
+                name = System.currentTimeMillis() + "-" + random + PARTIAL;
+            }
+            return dir.resolve(name);
         } catch (IOException e) {
             throw failure("could not create " + root.resolve(TEMP_DIRECTORY), e);
         }
     }
 
     private Path writeTemp(String key, byte[] content) {
-        Path temp = tempFile();
+        Path temp = tempFile(key);
         try {
             Files.write(temp, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             fsync(temp);
@@ -263,13 +379,9 @@ public final class DirectoryStore implements BackupStore {
         }
     }
 
-    private static void move(Path from, Path to, boolean replace) throws IOException {
+    private static void replace(Path from, Path to) throws IOException {
         try {
-            if (replace) {
-                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } else {
-                Files.move(from, to);
-            }
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
@@ -278,6 +390,15 @@ public final class DirectoryStore implements BackupStore {
     private static void fsync(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.force(true);
+        }
+    }
+
+    /** Makes a new name durable; not every platform can open a directory, and then it is skipped. */
+    private static void fsyncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException ignored) {
+            // best effort
         }
     }
 

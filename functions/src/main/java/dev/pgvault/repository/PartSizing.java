@@ -1,56 +1,77 @@
 package dev.pgvault.repository;
 
+import dev.pgvault.errors.ObjectTooLargeException;
+
 /**
- * Chooses multipart part sizes for an upload whose final size is not known in advance.
+ * Chooses multipart part sizes for an upload whose final size is not known in advance, so that
+ * memory stays flat whatever the database's size.
  *
- * <p>S3 allows at most 10,000 parts of 5 MiB to 5 GiB. Parts start at a size fitted to the
- * expected object size (so a typical backup has a few hundred parts) and double every 1,000
- * parts; with the 8 MiB floor, 10,000 parts hold about 8 TiB, beyond S3's 5 TiB object limit,
- * so the part limit is never the reason an upload fails. Memory use is one part per buffer,
- * independent of the database size up to that point.
+ * <p>Parts start at 8 MiB and double every 1,000 parts up to a cap of 32 MiB. The S3 store holds
+ * at most three part buffers at once (one filling, two uploading), so an upload never holds more
+ * than 3 x 32 MiB = 96 MiB of parts, inside the 256 MB a backup may use; the expected size of
+ * the database does not enter. (It used to: parts fitted to 1 TB were about 500 MiB, three of
+ * them 1.5 GB of heap.) Small backups keep small parts, so a typical one has tens to hundreds.
+ *
+ * <p>The price is a ceiling: 10,000 parts hold 1,000 x 8 + 1,000 x 16 + 8,000 x 32 MiB, about
+ * 273 GiB of stored (compressed, maybe encrypted) backup; a plain-SQL dump compresses several
+ * times over, so that is a database of roughly a terabyte. Beyond it the upload fails with
+ * {@link ObjectTooLargeException} rather than letting memory grow; a larger cap is a decision to
+ * take together with the memory it costs.
  */
 public final class PartSizing {
-    public static final long MIN_PART = 8L << 20;
-    public static final long MAX_PART = 5L << 30;
+    public static final long FIRST_PART = 8L << 20;
+    public static final long MAX_PART = 32L << 20;
     public static final int MAX_PARTS = 10_000;
     static final int PARTS_PER_STEP = 1_000;
 
-    private final long firstPartSize;
+    private static final PartSizing STANDARD = new PartSizing(FIRST_PART, MAX_PART, MAX_PARTS);
 
-    private PartSizing(long firstPartSize) {
-        this.firstPartSize = firstPartSize;
+    private final long firstPart;
+    private final long maxPart;
+    private final int maxParts;
+
+    PartSizing(long firstPart, long maxPart, int maxParts) {
+        this.firstPart = firstPart;
+        this.maxPart = maxPart;
+        this.maxParts = maxParts;
     }
 
-    /** @param expectedSize the expected object size in bytes, or -1 when unknown */
-    public static PartSizing forExpectedSize(long expectedSize) {
-        long fitted = expectedSize <= 0 ? MIN_PART : ceilToMiB(expectedSize / 2_000);
-        return new PartSizing(Math.min(MAX_PART, Math.max(MIN_PART, fitted)));
+    /** The sizing every upload uses: the same whatever the expected size. */
+    public static PartSizing standard() {
+        return STANDARD;
+    }
+
+    public int maxParts() {
+        return maxParts;
     }
 
     /** Size of the part with this 1-based number. */
     public long sizeOf(int partNumber) {
-        if (partNumber < 1 || partNumber > MAX_PARTS) {
-            throw new IllegalArgumentException("part number " + partNumber + " outside 1.." + MAX_PARTS);
+        if (partNumber < 1 || partNumber > maxParts) {
+            throw new IllegalArgumentException("part number " + partNumber + " outside 1.." + maxParts);
         }
         int doublings = (partNumber - 1) / PARTS_PER_STEP;
-        long size = firstPartSize;
-        for (int i = 0; i < doublings && size < MAX_PART; i++) {
+        long size = firstPart;
+        for (int i = 0; i < doublings && size < maxPart; i++) {
             size *= 2;
         }
-        return Math.min(size, MAX_PART);
+        return Math.min(size, maxPart);
     }
 
-    /** The largest object that fits in {@link #MAX_PARTS} parts. */
+    /** The largest object that fits in {@link #maxParts()} parts. */
     public long capacity() {
         long total = 0;
-        for (int part = 1; part <= MAX_PARTS; part += PARTS_PER_STEP) {
-            total += sizeOf(part) * PARTS_PER_STEP;
+        for (int part = 1; part <= maxParts; part++) {
+            total += sizeOf(part);
         }
         return total;
     }
 
-    private static long ceilToMiB(long bytes) {
-        long mib = 1L << 20;
-        return (bytes + mib - 1) / mib * mib;
+    /** The named failure when an object needs more parts than allowed. */
+    ObjectTooLargeException limitReached(String key, String location) {
+        return new ObjectTooLargeException(key + " in " + location + " is larger than one upload can hold: "
+                + maxParts + " parts of at most " + (maxPart >> 20) + " MiB, " + String.format("%.1f GiB",
+                capacity() / (double) (1L << 30)) + " in all; nothing was stored (see PartSizing for why the part"
+                + " size is capped)");
     }
 }

@@ -2,46 +2,48 @@ package dev.pgvault.repository;
 
 import dev.pgvault.errors.BackupNotFoundException;
 import dev.pgvault.errors.StorageException;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
-import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
-import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.UploadPartRequest;
-import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
  * A repository in an S3 bucket, under an optional key prefix.
  *
- * <p>Objects are written as streamed multipart uploads: each part is uploaded in the
- * background while the next fills, at most {@value #PARTS_IN_FLIGHT} at a time, each with a
- * SHA-256 checksum S3 verifies. The upload is completed only on {@link PendingObject#commit()}
- * and aborted on any failure, so nothing appears under the key unless everything upstream
- * succeeded. (The bucket's lifecycle rule cleans up after a process killed mid-upload.)
+ * <p>Objects are written as streamed multipart uploads ({@link S3MultipartObject}): parts of
+ * {@link PartSizing}'s sizes upload in the background while the next fills, each with a SHA-256
+ * checksum S3 verifies; the upload is completed only on {@link PendingObject#commit()}, never over
+ * an existing object, and aborted on any failure. (The bucket's lifecycle rule cleans up after a
+ * process killed mid-upload; {@link #listUnfinished} shows such uploads meanwhile.)
+ *
+ * <p>Conditional writes use S3's preconditions: {@code If-None-Match: *} to create, {@code If-Match:
+ * <ETag>} to replace or delete what was read. Reads resume a broken body
+ * ({@link ResumingObjectStream}). Whether a failure is retryable is decided here
+ * ({@link #isRetryable}); the SDK has already retried it ({@link S3Retries}) when the client was
+ * built the way pgvault builds them.
  */
 public final class S3Store implements BackupStore {
     static final int PARTS_IN_FLIGHT = 2;
@@ -49,12 +51,21 @@ public final class S3Store implements BackupStore {
     private final S3Client s3;
     private final String bucket;
     private final String prefix;
+    private final PartSizing sizing;
+    private final Backoff readRetries;
     private final ExecutorService uploads;
 
     public S3Store(S3Client s3, String bucket, String prefix) {
+        this(s3, bucket, prefix, PartSizing.standard(), Backoff.READS);
+    }
+
+    /** With other part sizes or read retries: tests use small ones. */
+    S3Store(S3Client s3, String bucket, String prefix, PartSizing sizing, Backoff readRetries) {
         this.s3 = s3;
         this.bucket = bucket;
         this.prefix = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
+        this.sizing = sizing;
+        this.readRetries = readRetries;
         this.uploads = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "s3-part-upload");
             thread.setDaemon(true);
@@ -67,19 +78,29 @@ public final class S3Store implements BackupStore {
         return "s3://" + bucket + (prefix.isEmpty() ? "" : "/" + prefix);
     }
 
+    /** {@code expectedSize} is not used: parts are sized the same whatever it is, see {@link PartSizing}. */
     @Override
     public PendingObject create(String key, long expectedSize) {
+        return createUpload(key);
+    }
+
+    S3MultipartObject createUpload(String key) {
         String objectKey = fullKey(key);
+        String token = UUID.randomUUID().toString();
         String uploadId = call("start uploading " + key, () -> s3.createMultipartUpload(
                 CreateMultipartUploadRequest.builder().bucket(bucket).key(objectKey)
+                        .metadata(Map.of(S3MultipartObject.UPLOAD_TOKEN, token))
                         .checksumAlgorithm(ChecksumAlgorithm.SHA256).build()).uploadId());
-        return new MultipartObject(key, objectKey, uploadId, PartSizing.forExpectedSize(expectedSize));
+        return new S3MultipartObject(this, s3, uploads, bucket, key, objectKey, uploadId, token, sizing);
     }
 
     @Override
     public InputStream open(String key) {
+        String objectKey = fullKey(key);
         try {
-            return s3.getObject(GetObjectRequest.builder().bucket(bucket).key(fullKey(key)).build());
+            return new ResumingObjectStream(s3, bucket, objectKey,
+                    s3.getObject(GetObjectRequest.builder().bucket(bucket).key(objectKey).build()),
+                    key + " in " + location(), readRetries);
         } catch (NoSuchKeyException e) {
             throw new BackupNotFoundException("no object " + key + " in " + location());
         } catch (SdkException e) {
@@ -89,10 +110,13 @@ public final class S3Store implements BackupStore {
 
     @Override
     public Optional<StoredObject> stat(String key) {
+        return head(key).map(head -> new StoredObject(key, head.contentLength(), head.lastModified(),
+                head.storageClassAsString() == null ? "STANDARD" : head.storageClassAsString()));
+    }
+
+    Optional<HeadObjectResponse> head(String key) {
         try {
-            HeadObjectResponse head = s3.headObject(HeadObjectRequest.builder().bucket(bucket).key(fullKey(key)).build());
-            return Optional.of(new StoredObject(key, head.contentLength(), head.lastModified(),
-                    head.storageClassAsString() == null ? "STANDARD" : head.storageClassAsString()));
+            return Optional.of(s3.headObject(HeadObjectRequest.builder().bucket(bucket).key(fullKey(key)).build()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
@@ -121,32 +145,14 @@ public final class S3Store implements BackupStore {
 
     @Override
     public void put(String key, byte[] content) {
-        call("store " + key, () -> s3.putObject(PutObjectRequest.builder().bucket(bucket).key(fullKey(key))
-                .checksumAlgorithm(ChecksumAlgorithm.SHA256).build(), RequestBody.fromBytes(content)));
+        call("store " + key, () -> s3.putObject(putRequest(key).build(), RequestBody.fromBytes(content)));
     }
 
     @Override
     public Optional<String> putIfAbsent(String key, byte[] content) {
-        try {
-            return Optional.of(s3.putObject(PutObjectRequest.builder().bucket(bucket).key(fullKey(key)).ifNoneMatch("*")
-                    .checksumAlgorithm(ChecksumAlgorithm.SHA256).build(), RequestBody.fromBytes(content)).eTag());
-        } catch (S3Exception e) {
-            // 412: an object exists; 409: another conditional write to this key is in flight.
-            if (e.statusCode() == 412 || e.statusCode() == 409) {
-                return Optional.empty();
-            }
-            throw failure("could not store " + key, e);
-        } catch (SdkException e) {
-            throw failure("could not store " + key, e);
-        }
+        return conditionalPut(key, content, putRequest(key).ifNoneMatch("*").build(), "store " + key);
     }
 
-    @Override
-    public void delete(String key) {
-        call("delete " + key, () -> s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(fullKey(key)).build()));
-    }
-
-    // Interim versions; the repository change replaces them.
     @Override
     public Optional<Versioned> readVersioned(String key) {
         try {
@@ -161,37 +167,104 @@ public final class S3Store implements BackupStore {
 
     @Override
     public Optional<String> replaceIfMatch(String key, byte[] content, String etag) {
-        try {
-            return Optional.of(s3.putObject(PutObjectRequest.builder().bucket(bucket).key(fullKey(key)).ifMatch(etag)
-                    .checksumAlgorithm(ChecksumAlgorithm.SHA256).build(), RequestBody.fromBytes(content)).eTag());
-        } catch (S3Exception e) {
-            if (e.statusCode() == 412 || e.statusCode() == 409 || e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw failure("could not store " + key, e);
-        } catch (SdkException e) {
-            throw failure("could not store " + key, e);
-        }
+        return conditionalPut(key, content, putRequest(key).ifMatch(etag).build(), "replace " + key);
     }
 
     @Override
     public boolean deleteIfMatch(String key, String etag) {
-        try {
-            s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(fullKey(key)).ifMatch(etag).build());
-            return true;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 412 || e.statusCode() == 404) {
-                return false;
+        DeleteObjectRequest request = DeleteObjectRequest.builder().bucket(bucket).key(fullKey(key)).ifMatch(etag).build();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                s3.deleteObject(request);
+                return true;
+            } catch (S3Exception e) {
+                // 412: another version is there now; 404: nothing is there (maybe our own earlier
+                // attempt deleted it, its answer lost: gone all the same).
+                if (e.statusCode() == 412 || isNoSuchKey(e)) {
+                    return false;
+                }
+                if (!isConflict(e) || attempt >= Backoff.CONFLICTS.attempts()) {
+                    throw failure("could not delete " + key, e);
+                }
+            } catch (SdkException e) {
+                throw failure("could not delete " + key, e);
             }
-            throw failure("could not delete " + key, e);
-        } catch (SdkException e) {
-            throw failure("could not delete " + key, e);
+            pauseAfterConflict(attempt, key);
         }
     }
 
     @Override
-    public List<UnfinishedUpload> listUnfinished(String prefix) {
-        return List.of();
+    public void delete(String key) {
+        call("delete " + key, () -> s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(fullKey(key)).build()));
+    }
+
+    @Override
+    public List<UnfinishedUpload> listUnfinished(String keyPrefix) {
+        String listPrefix = prefix.isEmpty() ? keyPrefix : prefix + "/" + keyPrefix;
+        return call("list the unfinished uploads under " + (keyPrefix.isEmpty() ? "the repository" : keyPrefix), () -> {
+            List<UnfinishedUpload> uploads = new ArrayList<>();
+            s3.listMultipartUploadsPaginator(ListMultipartUploadsRequest.builder().bucket(bucket).prefix(listPrefix).build())
+                    .uploads()
+                    .forEach(u -> uploads.add(new UnfinishedUpload(relativeKey(u.key()), u.initiated())));
+            uploads.sort(Comparator.comparing(UnfinishedUpload::key).thenComparing(UnfinishedUpload::started));
+            return uploads;
+        });
+    }
+
+    private PutObjectRequest.Builder putRequest(String key) {
+        return PutObjectRequest.builder().bucket(bucket).key(fullKey(key)).checksumAlgorithm(ChecksumAlgorithm.SHA256);
+    }
+
+    /**
+     * A put with a precondition: the new ETag, or empty when the precondition failed. Two cases
+     * need more than the status code:
+     * <ul>
+     * <li>409 ConditionalRequestConflict means another conditional write to the key was in flight;
+     *     it says nothing about the object, so the write is repeated (with backoff) until S3 answers
+     *     yes or no. Answering "no" at once would tell a lock holder it lost its lock when the other
+     *     writer may have failed.</li>
+     * <li>412 can answer a retry of our own write whose first attempt succeeded (its response
+     *     lost). If the object now holds exactly our content it is ours; pgvault's conditional
+     *     objects (leases) carry a run id, so another writer's content is never the same.</li>
+     * </ul>
+     */
+    private Optional<String> conditionalPut(String key, byte[] content, PutObjectRequest request, String what) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return Optional.of(s3.putObject(request, RequestBody.fromBytes(content)).eTag());
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412) {
+                    return readVersioned(key).filter(v -> Arrays.equals(v.content(), content)).map(Versioned::etag);
+                }
+                if (isNoSuchKey(e)) {
+                    return Optional.empty(); // If-Match on a key with no object
+                }
+                if (!isConflict(e) || attempt >= Backoff.CONFLICTS.attempts()) {
+                    throw failure("could not " + what, e);
+                }
+            } catch (SdkException e) {
+                throw failure("could not " + what, e);
+            }
+            pauseAfterConflict(attempt, key);
+        }
+    }
+
+    /** 404 for the key, not for the bucket: a missing bucket is a failure, never "absent". */
+    private static boolean isNoSuchKey(S3Exception e) {
+        return e instanceof NoSuchKeyException
+                || (e.statusCode() == 404 && e.awsErrorDetails() != null && "NoSuchKey".equals(e.awsErrorDetails().errorCode()));
+    }
+
+    private static boolean isConflict(S3Exception e) {
+        return e.statusCode() == 409;
+    }
+
+    private void pauseAfterConflict(int attempt, String key) {
+        try {
+            Backoff.CONFLICTS.pause(attempt + 1);
+        } catch (java.io.InterruptedIOException e) {
+            throw new StorageException("interrupted while writing " + key, true, e);
+        }
     }
 
     private String fullKey(String key) {
@@ -211,187 +284,36 @@ public final class S3Store implements BackupStore {
         }
     }
 
-    private StorageException failure(String what, SdkException e) {
+    StorageException failure(String what, SdkException e) {
         return new StorageException(what + " in " + location() + ": " + describe(e), isRetryable(e), e);
     }
 
+    /**
+     * Whether trying the whole operation again later may help, after the SDK's own retries: yes for
+     * throttling, 5xx, 409 conflicts, timeouts and broken connections; no for what only a person can
+     * fix (denied, no such bucket, bad request, missing credentials) and for failed preconditions.
+     */
     static boolean isRetryable(SdkException e) {
         if (e instanceof S3Exception s3e) {
             int status = s3e.statusCode();
-            return status >= 500 || status == 429 || s3e.isThrottlingException();
+            return status >= 500 || status == 429 || status == 409 || s3e.isThrottlingException();
         }
-        return e instanceof SdkClientException || e.retryable();
+        if (e instanceof SdkClientException) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.io.IOException || t instanceof ApiCallTimeoutException
+                        || t instanceof ApiCallAttemptTimeoutException) {
+                    return true;
+                }
+            }
+            return e.retryable();
+        }
+        return e.retryable();
     }
 
-    private static String describe(SdkException e) {
+    static String describe(SdkException e) {
         if (e instanceof S3Exception s3e && s3e.awsErrorDetails() != null) {
             return s3e.awsErrorDetails().errorCode() + " (HTTP " + s3e.statusCode() + ")";
         }
         return e.getMessage();
     }
-
-    /** One streamed multipart upload: fills a part buffer, hands full parts to the upload pool. */
-    private final class MultipartObject extends PendingObject {
-        private final String key;
-        private final String objectKey;
-        private final String uploadId;
-        private final PartSizing sizing;
-        private final Semaphore slots = new Semaphore(PARTS_IN_FLIGHT);
-        private final List<Future<CompletedPart>> parts = new ArrayList<>();
-        private byte[] buffer;
-        private int filled;
-        private long written;
-        private boolean finished;
-
-        MultipartObject(String key, String objectKey, String uploadId, PartSizing sizing) {
-            this.key = key;
-            this.objectKey = objectKey;
-            this.uploadId = uploadId;
-            this.sizing = sizing;
-        }
-
-        @Override
-        public void write(int b) throws java.io.IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws java.io.IOException {
-            ensureOpen();
-            while (len > 0) {
-                if (buffer == null) {
-                    buffer = new byte[Math.toIntExact(Math.min(sizing.sizeOf(parts.size() + 1), Integer.MAX_VALUE - 8))];
-                    filled = 0;
-                }
-                int n = Math.min(len, buffer.length - filled);
-                System.arraycopy(b, off, buffer, filled, n);
-                filled += n;
-                off += n;
-                len -= n;
-                written += n;
-                if (filled == buffer.length) {
-                    submitPart();
-                }
-            }
-        }
-
-        private void ensureOpen() throws java.io.IOException {
-            if (finished) {
-                throw new java.io.IOException("upload of " + key + " is already finished");
-            }
-            failFast();
-        }
-
-        /** Surfaces a failed part upload at the next write instead of at commit. */
-        private void failFast() throws java.io.IOException {
-            for (Future<CompletedPart> part : parts) {
-                if (part.isDone()) {
-                    try {
-                        part.get();
-                    } catch (ExecutionException e) {
-                        throw new java.io.IOException("uploading a part of " + key + " failed: "
-                                + e.getCause().getMessage(), e.getCause());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new java.io.InterruptedIOException("interrupted");
-                    }
-                }
-            }
-        }
-
-        private void submitPart() throws java.io.IOException {
-            int partNumber = parts.size() + 1;
-            if (partNumber > PartSizing.MAX_PARTS) {
-                throw new java.io.IOException(key + " exceeds " + PartSizing.MAX_PARTS + " parts");
-            }
-            byte[] data = buffer == null ? new byte[0] : buffer;
-            int length = filled;
-            buffer = null;
-            filled = 0;
-            try {
-                slots.acquire();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while waiting to upload a part of " + key);
-            }
-            parts.add(uploads.submit(() -> {
-                try {
-                    UploadPartResponse response = s3.uploadPart(UploadPartRequest.builder()
-                                    .bucket(bucket).key(objectKey).uploadId(uploadId)
-                                    .partNumber(partNumber).contentLength((long) length)
-                                    .checksumAlgorithm(ChecksumAlgorithm.SHA256).build(),
-                            RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length),
-                                    length, "application/octet-stream"));
-                    return CompletedPart.builder().partNumber(partNumber).eTag(response.eTag())
-                            .checksumSHA256(response.checksumSHA256()).build();
-                } finally {
-                    slots.release();
-                }
-            }));
-        }
-
-        @Override
-        public StoredObject commit() {
-            try {
-                ensureOpen();
-                if (filled > 0 || parts.isEmpty()) {
-                    submitPart();
-                }
-                List<CompletedPart> completed = new ArrayList<>();
-                for (Future<CompletedPart> part : parts) {
-                    completed.add(part.get());
-                }
-                s3.completeMultipartUpload(CompleteMultipartUploadRequest.builder()
-                        .bucket(bucket).key(objectKey).uploadId(uploadId)
-                        .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build()).build());
-                finished = true;
-                return stat(key).orElseGet(() -> new StoredObject(key, written, java.time.Instant.now(), "STANDARD"));
-            } catch (ExecutionException e) {
-                abort();
-                Throwable cause = e.getCause();
-                if (cause instanceof SdkException sdk) {
-                    throw failure("could not upload " + key, sdk);
-                }
-                throw new StorageException("could not upload " + key + " to " + location() + ": " + cause, false, cause);
-            } catch (SdkException e) {
-                abort();
-                throw failure("could not complete the upload of " + key, e);
-            } catch (java.io.IOException e) {
-                abort();
-                throw new StorageException("could not upload " + key + " to " + location() + ": " + e.getMessage(),
-                        true, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                abort();
-                throw new StorageException("interrupted while uploading " + key, true, e);
-            }
-        }
-
-        @Override
-        public void abort() {
-            if (finished) {
-                return;
-            }
-            finished = true;
-            buffer = null;
-            // Let parts in flight end first: a part that lands after the abort would linger.
-            for (Future<CompletedPart> part : parts) {
-                try {
-                    part.get();
-                } catch (ExecutionException ignored) {
-                    // the failure is what got us here
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            try {
-                s3.abortMultipartUpload(AbortMultipartUploadRequest.builder()
-                        .bucket(bucket).key(objectKey).uploadId(uploadId).build());
-            } catch (SdkException ignored) {
-                // the bucket's lifecycle rule removes an upload we could not abort
-            }
-        }
-    }
-
 }

@@ -40,11 +40,14 @@ public final class RestoreService {
         this.clock = clock;
     }
 
-    /** Restores {@code keyOrLatest} from the repository into the target connection's database. */
+    /**
+     * Restores {@code keyOrLatest} from the repository into the target connection's database.
+     * "latest" is taken only when the repository holds one backup name ({@link BackupCatalog#resolve(String, String)}).
+     */
     public RestoreReport restore(String keyOrLatest, Connection target, String targetName, RestoreOptions options,
                                  Decryptor decryptor, ScriptApplier.Progress progress) {
         BackupCatalog catalog = new BackupCatalog(store);
-        String key = catalog.resolve(keyOrLatest);
+        String key = catalog.resolve(keyOrLatest, null);
         Manifest manifest = catalog.manifest(key);
         Instant started = clock.instant();
         return inTransaction(target, "backup " + key, targetName, () -> {

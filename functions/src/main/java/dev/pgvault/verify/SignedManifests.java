@@ -5,6 +5,7 @@ import dev.pgvault.archive.ManifestCodec;
 import dev.pgvault.archive.signing.TrustedKeys;
 import dev.pgvault.errors.BackupNotFoundException;
 import dev.pgvault.errors.TamperedBackupException;
+import dev.pgvault.repository.BackupArtifacts.Sidecar;
 import dev.pgvault.repository.BackupStore;
 import dev.pgvault.repository.Versioned;
 import java.util.Optional;
@@ -29,12 +30,12 @@ public final class SignedManifests {
      */
     public static Checked read(BackupStore store, String key, TrustedKeys trusted, boolean allowUnsigned,
                                Consumer<String> warn) {
-        String manifestKey = key + dev.pgvault.repository.BackupKey.MANIFEST_SUFFIX;
+        String manifestKey = Sidecar.MANIFEST.keyFor(key);
         byte[] content = store.readVersioned(manifestKey).map(Versioned::content).orElseThrow(() ->
                 new BackupNotFoundException("backup " + key + " has no manifest in " + store.location()
                         + ": the run that wrote it did not finish, so it is not a backup"));
         Manifest manifest = ManifestCodec.decode(content, manifestKey);
-        Optional<byte[]> signature = store.readVersioned(manifestKey + ".sig").map(Versioned::content);
+        Optional<byte[]> signature = store.readVersioned(Sidecar.MANIFEST_SIGNATURE.keyFor(key)).map(Versioned::content);
         if (signature.isEmpty() && allowUnsigned) {
             warn.accept("WARNING: " + manifestKey + " is not signed; restoring it only because --allow-unsigned"
                     + " was given. Nothing proves who wrote this backup.");

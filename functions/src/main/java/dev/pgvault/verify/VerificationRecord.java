@@ -2,7 +2,7 @@ package dev.pgvault.verify;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.pgvault.archive.ManifestCodec;
-import dev.pgvault.repository.BackupCatalog;
+import dev.pgvault.repository.BackupArtifacts;
 import dev.pgvault.repository.BackupStore;
 import java.io.IOException;
 import java.time.Instant;
@@ -24,14 +24,14 @@ public record VerificationRecord(String key, String status, Instant checkedAt, l
 
     public void save(BackupStore store) {
         try {
-            store.put(key + BackupCatalog.VERIFICATION_SUFFIX, ManifestCodec.mapper().writeValueAsBytes(this));
+            store.put(BackupArtifacts.Sidecar.VERIFICATION.keyFor(key), ManifestCodec.mapper().writeValueAsBytes(this));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
     public static Optional<VerificationRecord> load(BackupStore store, String key) {
-        String recordKey = key + BackupCatalog.VERIFICATION_SUFFIX;
+        String recordKey = BackupArtifacts.Sidecar.VERIFICATION.keyFor(key);
         if (store.stat(recordKey).isEmpty()) {
             return Optional.empty();
         }

@@ -6,17 +6,37 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pgvault.errors.BackupNotFoundException;
 import dev.pgvault.errors.InvalidRequestException;
+import dev.pgvault.errors.ObjectExistsException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The behaviour every {@link BackupStore} must have; run against each implementation. */
+/**
+ * The behaviour every {@link BackupStore} must have; run against each implementation. (Races
+ * between writers are in {@link ConditionalRaceContract}, the catalog over a store in
+ * {@link BackupCatalogContract}.)
+ */
 abstract class BackupStoreContract {
 
     /** A new, empty store for each test. */
-    protected abstract BackupStore store();
+    public abstract BackupStore store();
+
+    /**
+     * Whether aborting an upload leaves an object already under its key alone, as S3 does. S3Mock
+     * 5.2.0 deletes that object when an upload of the same key is aborted.
+     */
+    protected boolean abortLeavesAnExistingObjectAlone() {
+        return true;
+    }
+
+    /** Whether the store's unfinished uploads carry their real start time (moto reports a fixed date). */
+    protected boolean reportsUploadStartTimes() {
+        return true;
+    }
 
     @Test
     void committedObjectReadsBackByteForByte() throws Exception {
@@ -105,6 +125,122 @@ abstract class BackupStoreContract {
         assertThat(store.putIfAbsent("daily/x.lock", "first".getBytes(UTF_8))).isPresent();
         assertThat(store.putIfAbsent("daily/x.lock", "second".getBytes(UTF_8))).isEmpty();
         assertThat(new String(store.read("daily/x.lock"), UTF_8)).isEqualTo("first");
+    }
+
+    @Test
+    void putIfAbsentReturnsTheVersionThatReadVersionedSees() {
+        BackupStore store = store();
+        String etag = store.putIfAbsent("daily/v.lock", "first".getBytes(UTF_8)).orElseThrow();
+        Versioned read = store.readVersioned("daily/v.lock").orElseThrow();
+        assertThat(new String(read.content(), UTF_8)).isEqualTo("first");
+        assertThat(read.etag()).isEqualTo(etag);
+    }
+
+    @Test
+    void readVersionedOfAnAbsentKeyIsEmpty() {
+        assertThat(store().readVersioned("daily/none.lock")).isEmpty();
+    }
+
+    @Test
+    void replaceIfMatchReplacesOnlyTheVersionThatWasRead() {
+        BackupStore store = store();
+        String first = store.putIfAbsent("daily/r.lock", "one".getBytes(UTF_8)).orElseThrow();
+
+        String second = store.replaceIfMatch("daily/r.lock", "two".getBytes(UTF_8), first).orElseThrow();
+        assertThat(second).isNotEqualTo(first);
+        assertThat(store.readVersioned("daily/r.lock").orElseThrow().etag()).isEqualTo(second);
+
+        assertThat(store.replaceIfMatch("daily/r.lock", "stale".getBytes(UTF_8), first)).isEmpty();
+        assertThat(new String(store.read("daily/r.lock"), UTF_8)).isEqualTo("two");
+    }
+
+    @Test
+    void replaceIfMatchOfAnAbsentKeyChangesNothing() {
+        BackupStore store = store();
+        String etag = store.putIfAbsent("daily/gone.lock", "x".getBytes(UTF_8)).orElseThrow();
+        store.delete("daily/gone.lock");
+        assertThat(store.replaceIfMatch("daily/gone.lock", "y".getBytes(UTF_8), etag)).isEmpty();
+        assertThat(store.stat("daily/gone.lock")).isEmpty();
+    }
+
+    @Test
+    void deleteIfMatchDeletesOnlyTheVersionThatWasRead() {
+        BackupStore store = store();
+        String first = store.putIfAbsent("daily/d.lock", "one".getBytes(UTF_8)).orElseThrow();
+        String second = store.replaceIfMatch("daily/d.lock", "two".getBytes(UTF_8), first).orElseThrow();
+
+        assertThat(store.deleteIfMatch("daily/d.lock", first)).isFalse();
+        assertThat(new String(store.read("daily/d.lock"), UTF_8)).isEqualTo("two");
+
+        assertThat(store.deleteIfMatch("daily/d.lock", second)).isTrue();
+        assertThat(store.stat("daily/d.lock")).isEmpty();
+        assertThat(store.deleteIfMatch("daily/d.lock", second)).isFalse();
+    }
+
+    @Test
+    void commitNeverReplacesAnObject() throws Exception {
+        BackupStore store = store();
+        store.put("daily/taken.sql.gz", "first writer".getBytes(UTF_8));
+        PendingObject second = store.create("daily/taken.sql.gz", -1);
+        second.write(randomBytes(9 << 20)); // a part already uploaded
+        assertThatThrownBy(second::commit)
+                .isInstanceOf(ObjectExistsException.class)
+                .hasMessageContaining("daily/taken.sql.gz")
+                .hasMessageContaining("already exists");
+        second.close();
+        if (abortLeavesAnExistingObjectAlone()) {
+            assertThat(new String(store.read("daily/taken.sql.gz"), UTF_8)).isEqualTo("first writer");
+        }
+        assertThat(store.listUnfinished("")).isEmpty();
+    }
+
+    @Test
+    void ofTwoWritersOfOneKeyTheFirstToCommitWins() throws Exception {
+        BackupStore store = store();
+        PendingObject one = store.create("daily/both.sql.gz", -1);
+        PendingObject two = store.create("daily/both.sql.gz", -1);
+        one.write("one".getBytes(UTF_8));
+        two.write("two".getBytes(UTF_8));
+        assertThat(two.commit().size()).isEqualTo(3);
+        assertThatThrownBy(one::commit).isInstanceOf(ObjectExistsException.class);
+        one.close();
+        two.close();
+        if (abortLeavesAnExistingObjectAlone()) {
+            assertThat(new String(store.read("daily/both.sql.gz"), UTF_8)).isEqualTo("two");
+        }
+        assertThat(store.listUnfinished("")).isEmpty();
+    }
+
+    @Test
+    void unfinishedWritesAreListedUntilTheyEnd() throws Exception {
+        BackupStore store = store();
+        Instant before = Instant.now().minusSeconds(60);
+        PendingObject pending = store.create("daily/u.sql.gz", -1);
+        pending.write(new byte[1024]);
+        List<UnfinishedUpload> unfinished = store.listUnfinished("");
+        assertThat(unfinished).extracting(UnfinishedUpload::key).containsExactly("daily/u.sql.gz");
+        if (reportsUploadStartTimes()) {
+            assertThat(unfinished.get(0).started()).isBetween(before, Instant.now().plus(Duration.ofMinutes(1)));
+        } else {
+            assertThat(unfinished.get(0).started()).isNotNull();
+        }
+        assertThat(store.listUnfinished("daily/")).hasSize(1);
+        assertThat(store.listUnfinished("manual/")).isEmpty();
+        assertThat(store.list("")).isEmpty();
+
+        pending.abort();
+        assertThat(store.listUnfinished("")).isEmpty();
+    }
+
+    @Test
+    void aCommittedWriteIsNoLongerUnfinished() throws Exception {
+        BackupStore store = store();
+        try (PendingObject pending = store.create("manual/c.sql.gz", -1)) {
+            pending.write(1);
+            pending.commit();
+        }
+        assertThat(store.listUnfinished("")).isEmpty();
+        assertThat(store.list("")).extracting(StoredObject::key).containsExactly("manual/c.sql.gz");
     }
 
     @Test

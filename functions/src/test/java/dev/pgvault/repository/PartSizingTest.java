@@ -1,32 +1,49 @@
 package dev.pgvault.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pgvault.errors.ObjectTooLargeException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PartSizingTest {
-    private static final long TIB = 1L << 40;
+    private static final long MIB = 1L << 20;
+    private final PartSizing sizing = PartSizing.standard();
 
     @ParameterizedTest
-    @ValueSource(longs = {-1, 0, 1, 100L << 20, 50L << 30, 1L << 40, 5L << 40})
-    void anObjectUpToS3sLimitFitsInTenThousandParts(long expected) {
-        PartSizing sizing = PartSizing.forExpectedSize(expected);
-        assertThat(sizing.capacity()).isGreaterThanOrEqualTo(5 * TIB);
-        for (int part = 1; part <= PartSizing.MAX_PARTS; part++) {
-            assertThat(sizing.sizeOf(part)).isBetween(5L << 20, PartSizing.MAX_PART);
-        }
+    @CsvSource({"1, 8", "1000, 8", "1001, 16", "2000, 16", "2001, 32", "5000, 32", "10000, 32"})
+    void partsStartAt8MiBAndDoubleEveryThousandUpTo32MiB(int part, long mib) {
+        assertThat(sizing.sizeOf(part)).isEqualTo(mib * MIB);
     }
 
-    @ParameterizedTest
-    @ValueSource(longs = {1L << 30, 100L << 30, 1L << 40})
-    void theExpectedSizeTakesAFewThousandPartsAtMost(long expected) {
-        PartSizing sizing = PartSizing.forExpectedSize(expected);
-        long total = 0;
-        int parts = 0;
-        while (total < expected) {
-            total += sizing.sizeOf(++parts);
+    @Test
+    void everyPartIsWithinS3sLimitsAndTheCap() {
+        for (int part = 1; part <= PartSizing.MAX_PARTS; part++) {
+            assertThat(sizing.sizeOf(part)).isBetween(5 * MIB, PartSizing.MAX_PART);
         }
-        assertThat(parts).isLessThanOrEqualTo(2_000);
+        assertThatThrownBy(() -> sizing.sizeOf(PartSizing.MAX_PARTS + 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> sizing.sizeOf(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Three buffers live at most (one filling, two uploading): memory is bounded whatever the size. */
+    @Test
+    void threeBuffersHoldAtMost96MiB() {
+        assertThat(3 * PartSizing.MAX_PART).isEqualTo(96 * MIB);
+    }
+
+    @Test
+    void tenThousandPartsHoldAbout273GiB() {
+        assertThat(sizing.capacity()).isEqualTo((1_000 * 8 + 1_000 * 16 + 8_000 * 32) * MIB);
+        assertThat(sizing.capacity() / (double) (1L << 30)).isBetween(273.0, 274.0);
+    }
+
+    @Test
+    void theLimitIsANamedErrorThatSaysWhy() {
+        ObjectTooLargeException error = sizing.limitReached("daily/auth-db-backup-2026-11-24.sql.gz", "s3://b/p");
+        assertThat(error).hasMessageContaining("daily/auth-db-backup-2026-11-24.sql.gz")
+                .hasMessageContaining("10000 parts of at most 32 MiB").hasMessageContaining("273.4 GiB");
+        assertThat(error.retryable()).isFalse();
     }
 }

@@ -1,0 +1,110 @@
+package dev.pgvault.repository;
+
+import dev.pgvault.archive.Compression;
+import dev.pgvault.archive.crypto.Encryptor;
+import dev.pgvault.archive.crypto.NoEncryptionParameters;
+import dev.pgvault.archive.crypto.OpensslParameters;
+import dev.pgvault.archive.crypto.PgpParameters;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one declaration of what the end of a key means in a repository. Everything that lists,
+ * restores, verifies or tiers asks here (through {@link BackupKey} and {@link BackupCatalog}),
+ * so a new file type is added in one place and is never mistaken for a backup.
+ *
+ * <p>A backup object is {@code .sql} + a compression suffix ({@link Compression}: {@code .gz},
+ * later {@code .zst}) + an encryption suffix (empty, {@code .enc}, {@code .gpg}). Its sidecars
+ * are the object's key + a {@link Sidecar} suffix, written by pgvault beside it; they are never
+ * backups, whatever the rest of their name looks like.
+ */
+public final class BackupArtifacts {
+    public static final String SQL = ".sql";
+
+    /**
+     * The encryption suffix by mode. The modes' {@link Encryptor#keySuffix()} must agree (a test checks
+     * each encryptor); they are listed here rather than asked of an encryptor because building one
+     * needs key material, and a listing has none.
+     */
+    private static final Map<String, String> ENCRYPTION_SUFFIXES = encryptionSuffixes();
+
+    private static final Set<String> OBJECT_SUFFIXES = objectSuffixesOf(ENCRYPTION_SUFFIXES);
+
+    private BackupArtifacts() {}
+
+    /** Files pgvault keeps beside a backup object, named {@code <object key><suffix>}. */
+    public enum Sidecar {
+        /** Written last; a backup without it is not a backup. */
+        MANIFEST(".manifest.json"),
+        /** The last verified restore. */
+        VERIFICATION(".verification.json"),
+        /** The lease of the run writing the backup. */
+        LOCK(".lock"),
+        /** The manifest's detached signature ({@code <key>.manifest.json.sig}), written just before the manifest. */
+        MANIFEST_SIGNATURE(".manifest.json.sig");
+
+        private final String suffix;
+
+        Sidecar(String suffix) {
+            this.suffix = suffix;
+        }
+
+        public String suffix() {
+            return suffix;
+        }
+
+        /** This sidecar's key for the backup object {@code objectKey}. */
+        public String keyFor(String objectKey) {
+            return objectKey + suffix;
+        }
+    }
+
+    /** The suffix of a backup object written with this compression and encryptor, e.g. {@code .sql.gz.enc}. */
+    public static String objectSuffix(Compression compression, Encryptor encryptor) {
+        String encryption = ENCRYPTION_SUFFIXES.get(encryptor.mode());
+        if (encryption == null || !encryption.equals(encryptor.keySuffix())) {
+            throw new IllegalStateException("encryption mode '" + encryptor.mode() + "' (suffix '"
+                    + encryptor.keySuffix() + "') is not declared in " + BackupArtifacts.class.getSimpleName());
+        }
+        return SQL + compression.suffix() + encryption;
+    }
+
+    /** The suffix the encryption mode {@code mode} ({@code none}, {@code openssl}, {@code pgp}) adds. */
+    public static String encryptionSuffix(String mode) {
+        String suffix = ENCRYPTION_SUFFIXES.get(mode);
+        if (suffix == null) {
+            throw new IllegalArgumentException("unknown encryption mode '" + mode + "'; known: " + ENCRYPTION_SUFFIXES.keySet());
+        }
+        return suffix;
+    }
+
+    /** Every suffix a backup object can have, e.g. {@code .sql.gz}, {@code .sql.gz.gpg}. */
+    public static Set<String> objectSuffixes() {
+        return OBJECT_SUFFIXES;
+    }
+
+    /** Whether {@code suffix} (from {@code .sql} on) is a backup object's. */
+    public static boolean isObjectSuffix(String suffix) {
+        return OBJECT_SUFFIXES.contains(suffix);
+    }
+
+    private static Map<String, String> encryptionSuffixes() {
+        Map<String, String> suffixes = new LinkedHashMap<>();
+        suffixes.put(NoEncryptionParameters.MODE, "");
+        suffixes.put(OpensslParameters.MODE, ".enc");
+        suffixes.put(PgpParameters.MODE, ".gpg");
+        return Map.copyOf(suffixes);
+    }
+
+    private static Set<String> objectSuffixesOf(Map<String, String> encryption) {
+        Set<String> suffixes = new LinkedHashSet<>();
+        for (Compression compression : Compression.values()) {
+            for (String encrypted : encryption.values()) {
+                suffixes.add(SQL + compression.suffix() + encrypted);
+            }
+        }
+        return Set.copyOf(suffixes);
+    }
+}
