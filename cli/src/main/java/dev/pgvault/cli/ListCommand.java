@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
             "130:interrupted by Ctrl-C (SIGINT)",
             "143:interrupted by SIGTERM"})
 public final class ListCommand implements Callable<Integer>, Json.Reporting {
+    private static final String INCOMPLETE_REASON = "object without a manifest";
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
     private final Terminal terminal;
@@ -121,10 +122,10 @@ public final class ListCommand implements Callable<Integer>, Json.Reporting {
         }
         if (!incomplete.isEmpty()) {
             terminal.say("");
-            terminal.say("Incomplete (no manifest: interrupted or still running; not backups, never restored):");
+            terminal.say("Incomplete (interrupted or still running; not backups, never restored):");
             for (StoredObject object : incomplete) {
-                terminal.say(String.format("%-" + width + "s  %-16s  %10s", object.key(),
-                        WHEN.format(object.lastModified()), Terminal.bytes(object.size())));
+                terminal.say(String.format("%-" + width + "s  %-16s  %10s  %s", object.key(),
+                        WHEN.format(object.lastModified()), Terminal.bytes(object.size()), INCOMPLETE_REASON));
             }
         }
         if (!rows.isEmpty() || !incomplete.isEmpty()) {
@@ -184,8 +185,9 @@ public final class ListCommand implements Callable<Integer>, Json.Reporting {
         for (StoredObject object : incomplete) {
             ObjectNode o = unfinished.addObject();
             o.put("key", object.key());
-            o.put("bytes", object.size());
-            o.put("lastModified", Json.time(object.lastModified()));
+            o.put("bytes", object.size()); // null when unknown (an unfinished multipart upload)
+            o.put("since", Json.time(object.lastModified()));
+            o.put("reason", INCOMPLETE_REASON);
         }
         doc.set("error", error);
         return doc;

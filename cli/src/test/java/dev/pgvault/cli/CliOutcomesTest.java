@@ -181,8 +181,9 @@ class CliOutcomesTest {
         assertThat(entry.path("manifestError").isNull()).isTrue();
         assertThat(listed.path("incomplete").findValuesAsText("key")).contains("daily/auth-db-backup-2020-01-01.sql.gz");
         JsonNode partial = listed.path("incomplete").get(0);
-        assertThat(partial.has("bytes")).isTrue();
-        assertThat(partial.has("lastModified")).isTrue();
+        assertThat(partial.path("bytes").asLong()).isEqualTo("partial".length());
+        assertThat(Instant.parse(partial.path("since").asText())).isBefore(Instant.now().plusSeconds(1));
+        assertThat(partial.path("reason").asText()).isNotEmpty();
         assertThat(listed.path("error").isNull()).isTrue();
 
         CliRun human = CliRun.of("list", "--repo", repo.toString());
