@@ -1,18 +1,26 @@
 package dev.pgvault.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgvault.archive.Compression;
 import dev.pgvault.archive.Manifest;
 import dev.pgvault.archive.crypto.Encryptor;
 import dev.pgvault.backup.BackupOutcome;
 import dev.pgvault.backup.BackupRequest;
 import dev.pgvault.backup.BackupService;
+import dev.pgvault.backup.RunOwner;
+import dev.pgvault.archive.signing.ManifestSigner;
+import dev.pgvault.run.GuardedRun;
 import dev.pgvault.config.DatabaseTarget;
 import dev.pgvault.dump.DumpOptions;
 import dev.pgvault.metrics.BackupMetrics;
+import dev.pgvault.repository.BackupKey;
 import dev.pgvault.repository.BackupKind;
 import dev.pgvault.repository.BackupStore;
+import dev.pgvault.run.Cancellation;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,8 +28,20 @@ import picocli.CommandLine.Option;
 
 /** {@code pgvault backup --database-url URL --repo REPO [--manual]}: the same backup the Lambda takes. */
 @Command(name = "backup", mixinStandardHelpOptions = true,
-        description = "Back up a database to a repository (daily/ by default, manual/ with --manual).")
-public final class BackupCommand implements Callable<Integer> {
+        description = "Back up a database to a repository (daily/ by default, manual/ with --manual).",
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {
+            "0:backup written, or already complete (nothing to do)",
+            "1:failed: nothing was stored under the backup's key",
+            ExitCodes.USAGE_LINE,
+            "75:another live run holds the backup's lock (who and until when is printed): retry later",
+            ExitCodes.SIGNALS_130,
+            ExitCodes.SIGNALS_143})
+public final class BackupCommand implements Callable<Integer>, Json.Reporting, Failures.Interruptible {
+    static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private final Invocation invocation;
     private final Terminal terminal;
 
     @Mixin
@@ -53,36 +73,167 @@ public final class BackupCommand implements Callable<Integer> {
                     + " Default: none, so any role can restore it into any instance.")
     boolean keepOwnersAndPrivileges;
 
-    public BackupCommand(Terminal terminal) {
-        this.terminal = terminal;
+    @Option(names = "--allow-empty",
+            description = "Back up a database that holds no user tables (refused by default: usually the wrong database).")
+    boolean allowEmpty;
+
+    @Mixin
+    SigningOptions signing;
+
+    @Option(names = "--json", description = "Print the outcome as one JSON document on stdout (messages go to stderr).")
+    boolean json;
+
+    @Option(names = "--metrics", paramLabel = "emf",
+            description = "emf: also emit the Lambda's CloudWatch metrics (BackupSucceeded, BackupFailed, ...) as"
+                    + " Embedded Metric Format lines, on stdout (on stderr with --json), for a log agent to ship.")
+    MetricsMode metrics;
+
+    @Option(names = "--metrics-namespace", defaultValue = "pgvault", paramLabel = "NS",
+            description = "CloudWatch namespace of --metrics emf (default: ${DEFAULT-VALUE}, as the Lambda's).")
+    String metricsNamespace;
+
+    enum MetricsMode { emf }
+
+    /** What the documents say about the run; filled in as the run goes. */
+    private String repositoryLocation;
+    private DatabaseTarget target;
+
+    public BackupCommand(Invocation invocation) {
+        this.invocation = invocation;
+        this.terminal = invocation.terminal();
     }
 
     @Override
     public Integer call() {
-        if (compressionLevel < 1 || compressionLevel > 9) {
-            throw new CommandFailure("--compression-level must be 1 to 9, got " + compressionLevel, 2);
+        if (json) {
+            terminal.jsonMode();
         }
-        DatabaseTarget target = database.target();
-        Encryptor encryptor = encryption.encryptor(); // bad key options fail before anything is touched
-        BackupStore store = repository.open();
-        java.nio.file.Path keys = dev.pgvault.archive.signing.LocalSigningKey.defaultDirectory(System.getenv());
-        var signer = dev.pgvault.archive.signing.LocalSigningKey.loadOrCreate(keys,
-                () -> terminal.error("created a manifest signing key in " + keys));
-        BackupService service = new BackupService(store, target::connect, BackupMetrics.NONE, Clock.systemUTC(),
-                new DumpOptions(Duration.ofSeconds(lockTimeoutSeconds), keepOwnersAndPrivileges), signer);
-        BackupRequest request = new BackupRequest(manual ? BackupKind.MANUAL : BackupKind.DAILY, name,
-                Compression.GZIP, compressionLevel, encryptor, dev.pgvault.backup.RunOwner.thisProcess(), false);
-        BackupOutcome outcome = service.run(request, new ProgressReporter(terminal));
-        if (!outcome.written()) {
-            terminal.say("skipped " + store.location() + "/" + outcome.key() + ": " + outcome.status());
-            return 0;
+        if (!metricsNamespace.matches("[A-Za-z0-9._#:/-]{1,255}")) {
+            throw new UsageError("--metrics-namespace '" + metricsNamespace + "' is not a CloudWatch namespace");
         }
-        Manifest m = outcome.manifest();
-        terminal.say(String.format("backed up %s to %s/%s: %d tables, %,d rows, %s -> %s stored, %s, sha256 %s",
-                target, store.location(), m.key(), m.tables().size(), m.totalRows(), Terminal.bytes(m.rawBytes()),
-                Terminal.bytes(m.storedBytes()), Terminal.seconds(Duration.ofMillis(m.durationMillis())),
-                m.sha256().substring(0, 16)));
-        return 0;
+        BackupMetrics runMetrics = metrics == MetricsMode.emf
+                ? EmfLines.backupMetrics(metricsNamespace, name, terminal.human())
+                : BackupMetrics.NONE;
+        Cancellation cancellation = invocation.signals().begin(new Cancellation());
+        try {
+            // The run wrapper the Lambda uses: any failure, from a bad flag to a signal, is one BackupFailed.
+            BackupOutcome outcome = new GuardedRun(runMetrics, Clock.systemUTC()).run(cancellation, scope -> {
+                scope.kind(kind().toString());
+                return backUp(runMetrics, scope.cancellation());
+            });
+            return report(outcome);
+        } finally {
+            invocation.signals().end();
+        }
     }
 
+    private BackupOutcome backUp(BackupMetrics runMetrics, Cancellation cancellation) {
+        if (compressionLevel < 1 || compressionLevel > 9) {
+            throw new UsageError("--compression-level must be 1 to 9, got " + compressionLevel);
+        }
+        BackupKey.checkName(name);
+        target = database.target(invocation);
+        Encryptor encryptor = encryption.encryptor(); // bad key options fail before anything is touched
+        ManifestSigner signer = signing.signer(invocation);
+        BackupStore store = repository.open();
+        repositoryLocation = store.location();
+        BackupService service = new BackupService(store, () -> Connections.open(target, cancellation), runMetrics,
+                Clock.systemUTC(), new DumpOptions(Duration.ofSeconds(lockTimeoutSeconds), keepOwnersAndPrivileges),
+                signer);
+        BackupRequest request = new BackupRequest(kind(), name, Compression.GZIP, compressionLevel, encryptor,
+                RunOwner.thisProcess(), allowEmpty);
+        terminal.say("backing up " + target + " to " + store.location());
+        return service.run(request, new ProgressReporter(terminal), cancellation);
+    }
+
+    private int report(BackupOutcome outcome) {
+        Manifest m = outcome.manifest();
+        String where = repositoryLocation + "/" + outcome.key();
+        switch (outcome.status()) {
+            case WRITTEN -> terminal.say(String.format("backed up %s to %s: %d tables, %,d rows, %s -> %s stored,"
+                            + " %s, sha256 %s", target, where, m.tables().size(), m.totalRows(), Terminal.bytes(m.rawBytes()),
+                    Terminal.bytes(m.storedBytes()), Terminal.seconds(Duration.ofMillis(m.durationMillis())),
+                    m.sha256().substring(0, 16)));
+            case ALREADY_COMPLETE -> terminal.say("already complete: " + where
+                    + (m == null ? "" : " (snapshot " + UTC.format(m.snapshotTime()) + ")") + "; nothing to do");
+            case HELD -> terminal.say("held: " + where + " is being written by another run" + holder(outcome.holder())
+                    + "; nothing was done, retry later");
+        }
+        if (json) {
+            terminal.document(Json.write(document(outcome.status().name().toLowerCase(java.util.Locale.ROOT),
+                    outcome.key(), m, outcome.holder(), null)));
+        }
+        return outcome.status() == BackupOutcome.Status.HELD ? ExitCodes.HELD : ExitCodes.OK;
+    }
+
+    /** " (run ID, OWNER, since T, lease until E)": who holds the lock, for the human line. */
+    static String holder(BackupOutcome.LockHolder holder) {
+        if (holder == null) {
+            return "";
+        }
+        return " (run " + holder.runId() + (holder.owner() == null ? "" : ", " + holder.owner())
+                + (holder.takenAt() == null ? "" : ", since " + UTC.format(holder.takenAt()))
+                + (holder.expiresAt() == null ? "" : ", lease until " + UTC.format(holder.expiresAt())) + ")";
+    }
+
+    @Override
+    public boolean json() {
+        return json;
+    }
+
+    @Override
+    public ObjectNode failure(ObjectNode error) {
+        return document("failed", null, null, null, error);
+    }
+
+    @Override
+    public String afterInterruption() {
+        return "the backup was stopped; an unfinished backup is never stored";
+    }
+
+    /** The --json document; every field is always present, null when it does not apply. */
+    private ObjectNode document(String status, String key, Manifest m, BackupOutcome.LockHolder holder,
+                                ObjectNode error) {
+        ObjectNode doc = Json.object();
+        doc.put("status", status);
+        doc.put("key", key);
+        doc.put("repository", repositoryLocation);
+        doc.put("backupName", name);
+        doc.put("kind", kind().toString());
+        doc.put("source", target == null ? null : target.toString());
+        doc.put("snapshotTime", m == null ? null : Json.time(m.snapshotTime()));
+        doc.put("database", m == null || m.database() == null ? null : m.database().name());
+        doc.put("serverVersion", m == null || m.database() == null ? null : m.database().serverVersion());
+        if (m == null) {
+            doc.putNull("tables");
+            doc.putNull("rows");
+            doc.putNull("rawBytes");
+            doc.putNull("storedBytes");
+            doc.putNull("durationMillis");
+        } else {
+            doc.put("tables", m.tables().size());
+            doc.put("rows", m.totalRows());
+            doc.put("rawBytes", m.rawBytes());
+            doc.put("storedBytes", m.storedBytes());
+            doc.put("durationMillis", m.durationMillis());
+        }
+        doc.put("sha256", m == null ? null : m.sha256());
+        doc.set("holder", holder == null ? null : holderJson(holder));
+        doc.set("error", error);
+        return doc;
+    }
+
+    /** {"runId", "owner", "takenAt", "expiresAt"}. */
+    static ObjectNode holderJson(BackupOutcome.LockHolder holder) {
+        ObjectNode h = Json.object();
+        h.put("runId", holder.runId());
+        h.put("owner", holder.owner());
+        h.put("takenAt", Json.time(holder.takenAt()));
+        h.put("expiresAt", Json.time(holder.expiresAt()));
+        return h;
+    }
+
+    private BackupKind kind() {
+        return manual ? BackupKind.MANUAL : BackupKind.DAILY;
+    }
 }

@@ -21,7 +21,7 @@ public final class DecryptOptions {
 
     Decryptor decryptor() {
         if (passphraseFile != null && secretKey != null) {
-            throw new CommandFailure("give --passphrase-file or --secret-key, not both", 2);
+            throw new UsageError("give --passphrase-file or --secret-key, not both");
         }
         if (passphraseFile != null) {
             return Decryptors.openssl(Passphrase.fromFile(passphraseFile));
@@ -33,7 +33,7 @@ public final class DecryptOptions {
             return Decryptors.pgp(EncryptOptions.read(secretKey), keyPassphrase);
         }
         if (secretKeyPassphraseFile != null) {
-            throw new CommandFailure("--secret-key-passphrase-file needs --secret-key", 2);
+            throw new UsageError("--secret-key-passphrase-file needs --secret-key");
         }
         return Decryptors.none();
     }

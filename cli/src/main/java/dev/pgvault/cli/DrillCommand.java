@@ -42,7 +42,14 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "drill", mixinStandardHelpOptions = true,
         description = "Back up, restore into a scratch database and verify, timing each step."
-                + " Without --database-url, on a throwaway PostgreSQL with a sample auth-service database.")
+                + " Without --database-url, on a throwaway PostgreSQL with a sample auth-service database.",
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {
+            "0:the drill passed",
+            "1:a step failed (named in the message)",
+            ExitCodes.USAGE_LINE,
+            "130:interrupted by Ctrl-C (SIGINT)",
+            "143:interrupted by SIGTERM"})
 public final class DrillCommand implements Callable<Integer> {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
 

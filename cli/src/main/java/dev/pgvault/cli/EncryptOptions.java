@@ -36,22 +36,22 @@ public final class EncryptOptions {
         switch (mode) {
             case none -> {
                 if (passphraseFile != null || !recipientKeys.isEmpty()) {
-                    throw new CommandFailure("a key was given but --encryption is none; add --encryption openssl or pgp", 2);
+                    throw new UsageError("a key was given but --encryption is none; add --encryption openssl or pgp");
                 }
                 return Encryptors.none();
             }
             case openssl -> {
                 if (passphraseFile == null) {
-                    throw new CommandFailure("--encryption openssl needs --passphrase-file", 2);
+                    throw new UsageError("--encryption openssl needs --passphrase-file");
                 }
                 if (iterations < 100_000) {
-                    throw new CommandFailure("--iterations must be at least 100000", 2);
+                    throw new UsageError("--iterations must be at least 100000");
                 }
                 return Encryptors.openssl(Passphrase.fromFile(passphraseFile), iterations);
             }
             default -> {
                 if (recipientKeys.isEmpty()) {
-                    throw new CommandFailure("--encryption pgp needs at least one --recipient-key", 2);
+                    throw new UsageError("--encryption pgp needs at least one --recipient-key");
                 }
                 List<byte[]> keys = new ArrayList<>();
                 for (Path key : recipientKeys) {
@@ -66,9 +66,9 @@ public final class EncryptOptions {
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new CommandFailure("no file " + file, 2);
+            throw new UsageError("no file " + file);
         } catch (IOException e) {
-            throw new CommandFailure("could not read " + file + ": " + e.getMessage(), 2);
+            throw new UsageError("could not read " + file + ": " + e.getMessage());
         }
     }
 }

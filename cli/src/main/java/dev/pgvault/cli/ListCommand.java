@@ -1,19 +1,36 @@
 package dev.pgvault.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgvault.archive.Manifest;
 import dev.pgvault.repository.BackupCatalog;
 import dev.pgvault.repository.BackupStore;
 import dev.pgvault.verify.VerificationRecord;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code pgvault list --repo REPO}: backups with date, size, tables and whether a restore was verified. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List the backups in a repository.")
-public final class ListCommand implements Callable<Integer> {
+/**
+ * {@code pgvault list --repo REPO}: the backups (as the catalog decides: an object with its
+ * manifest), with snapshot time, size, tables, rows and the last verified restore; then, apart,
+ * the incomplete runs (an object without a manifest is not a backup).
+ */
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "List the backups in a repository, and apart from them the incomplete (interrupted or running) runs.",
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {
+            "0:listed",
+            "1:the repository could not be read",
+            ExitCodes.USAGE_LINE,
+            "130:interrupted by Ctrl-C (SIGINT)",
+            "143:interrupted by SIGTERM"})
+public final class ListCommand implements Callable<Integer>, Json.Reporting {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
     private final Terminal terminal;
@@ -21,34 +38,157 @@ public final class ListCommand implements Callable<Integer> {
     @Mixin
     RepositoryOptions repository;
 
+    @Option(names = "--json", description = "Print the listing as one JSON document on stdout.")
+    boolean json;
+
+    private String repositoryLocation;
+
     public ListCommand(Terminal terminal) {
         this.terminal = terminal;
     }
 
+    /** A backup as listed: its catalog entry and what its manifest and verification record say. */
+    private record Row(BackupCatalog.Entry entry, Manifest manifest, String manifestProblem,
+                       Optional<VerificationRecord> verification) {}
+
     @Override
     public Integer call() {
+        if (json) {
+            terminal.jsonMode();
+        }
         BackupStore store = repository.open();
+        repositoryLocation = store.location();
         BackupCatalog catalog = new BackupCatalog(store);
-        List<BackupCatalog.Entry> backups = catalog.list();
-        terminal.say(String.format("%-55s %-16s %10s %6s %12s %s", "BACKUP", "TAKEN (UTC)", "SIZE", "TABLES", "ROWS",
-                "VERIFIED"));
-        for (BackupCatalog.Entry entry : backups) {
-            Manifest manifest = catalog.manifest(entry.key().key());
-            String verified = entry.verification().isEmpty() ? "never"
-                    : VerificationRecord.load(store, entry.key().key())
-                            .map(r -> r.status().toLowerCase() + " " + WHEN.format(r.checkedAt())).orElse("unreadable");
-            terminal.say(String.format("%-55s %-16s %10s %6d %,12d %s", entry.key().key(),
-                    WHEN.format(manifest.snapshotTime()), Terminal.bytes(entry.object().size()),
-                    manifest.tables().size(), manifest.totalRows(), verified));
+        List<Row> rows = new ArrayList<>();
+        for (BackupCatalog.Entry entry : catalog.list()) {
+            rows.add(row(store, catalog, entry));
         }
         List<BackupCatalog.Incomplete> incomplete = catalog.incomplete();
-        for (BackupCatalog.Incomplete object : incomplete) {
-            terminal.say(String.format("%-55s %-16s %10s  (incomplete: %s)", object.key(),
-                    WHEN.format(object.since()), object.size() == null ? "" : Terminal.bytes(object.size()),
-                    object.why().description()));
+        if (json) {
+            terminal.document(Json.write(document(rows, incomplete, null)));
+        } else {
+            print(rows, incomplete);
         }
-        terminal.say(backups.size() + (backups.size() == 1 ? " backup" : " backups") + " in " + store.location()
-                + (incomplete.isEmpty() ? "" : ", " + incomplete.size() + " incomplete"));
-        return 0;
+        return ExitCodes.OK;
+    }
+
+    private static Row row(BackupStore store, BackupCatalog catalog, BackupCatalog.Entry entry) {
+        String key = entry.key().key();
+        Manifest manifest = null;
+        String problem = null;
+        try {
+            manifest = catalog.manifest(key);
+        } catch (RuntimeException e) {
+            problem = Failures.oneLine(e.getMessage());
+        }
+        Optional<VerificationRecord> verification = Optional.empty();
+        if (entry.verification().isPresent()) {
+            try {
+                verification = VerificationRecord.load(store, key);
+            } catch (RuntimeException e) {
+                // shown as "unreadable" below
+            }
+        }
+        return new Row(entry, manifest, problem, verification);
+    }
+
+    private void print(List<Row> rows, List<BackupCatalog.Incomplete> incomplete) {
+        int width = "BACKUP".length();
+        for (Row row : rows) {
+            width = Math.max(width, row.entry().key().key().length());
+        }
+        for (BackupCatalog.Incomplete object : incomplete) {
+            width = Math.max(width, object.key().length());
+        }
+        String format = "%-" + width + "s  %-16s  %10s  %6s  %12s  %s";
+        if (!rows.isEmpty()) {
+            terminal.say(String.format(format, "BACKUP", "SNAPSHOT (UTC)", "SIZE", "TABLES", "ROWS", "VERIFIED"));
+        }
+        for (Row row : rows) {
+            Manifest m = row.manifest();
+            String verified = row.entry().verification().isEmpty() ? "never"
+                    : row.verification().map(r -> r.status().toLowerCase() + " " + WHEN.format(r.checkedAt()))
+                            .orElse("unreadable");
+            if (m == null) {
+                terminal.say(String.format("%-" + width + "s  manifest unreadable: %s", row.entry().key().key(),
+                        row.manifestProblem()));
+                continue;
+            }
+            terminal.say(String.format(format, row.entry().key().key(), WHEN.format(m.snapshotTime()),
+                    Terminal.bytes(row.entry().object().size()), m.tables().size(), String.format("%,d", m.totalRows()),
+                    verified));
+        }
+        if (!incomplete.isEmpty()) {
+            terminal.say("");
+            terminal.say("Incomplete (interrupted or still running; not backups, never restored):");
+            for (BackupCatalog.Incomplete object : incomplete) {
+                terminal.say(String.format("%-" + width + "s  %-16s  %10s  %s", object.key(),
+                        object.since() == null ? "" : WHEN.format(object.since()),
+                        object.size() == null ? "" : Terminal.bytes(object.size()), object.why().description()));
+            }
+        }
+        if (!rows.isEmpty() || !incomplete.isEmpty()) {
+            terminal.say("");
+        }
+        terminal.say(rows.size() + (rows.size() == 1 ? " backup, " : " backups, ") + incomplete.size()
+                + " incomplete in " + repositoryLocation);
+    }
+
+    @Override
+    public boolean json() {
+        return json;
+    }
+
+    @Override
+    public ObjectNode failure(ObjectNode error) {
+        return document(List.of(), List.of(), error);
+    }
+
+    /** The --json document; every field is always present, null when it does not apply. */
+    private ObjectNode document(List<Row> rows, List<BackupCatalog.Incomplete> incomplete, ObjectNode error) {
+        ObjectNode doc = Json.object();
+        doc.put("repository", repositoryLocation);
+        ArrayNode backups = doc.putArray("backups");
+        for (Row row : rows) {
+            ObjectNode b = backups.addObject();
+            Manifest m = row.manifest();
+            b.put("key", row.entry().key().key());
+            b.put("backupName", row.entry().key().backupName());
+            b.put("kind", row.entry().key().kind().toString());
+            b.put("snapshotTime", m == null ? null : Json.time(m.snapshotTime()));
+            b.put("database", m == null || m.database() == null ? null : m.database().name());
+            b.put("serverVersion", m == null || m.database() == null ? null : m.database().serverVersion());
+            b.put("storedBytes", row.entry().object().size());
+            if (m == null) {
+                b.putNull("rawBytes");
+                b.putNull("tables");
+                b.putNull("rows");
+            } else {
+                b.put("rawBytes", m.rawBytes());
+                b.put("tables", m.tables().size());
+                b.put("rows", m.totalRows());
+            }
+            b.put("sha256", m == null ? null : m.sha256());
+            b.put("encryption", m == null ? null : m.encryptionMode());
+            b.put("storageClass", row.entry().object().storageClass());
+            if (row.verification().isEmpty()) {
+                b.putNull("verification");
+            } else {
+                ObjectNode v = b.putObject("verification");
+                v.put("status", row.verification().get().status());
+                v.put("checkedAt", Json.time(row.verification().get().checkedAt()));
+            }
+            b.put("manifestError", row.manifestProblem());
+        }
+        ArrayNode unfinished = doc.putArray("incomplete");
+        for (BackupCatalog.Incomplete object : incomplete) {
+            ObjectNode o = unfinished.addObject();
+            o.put("key", object.key());
+            o.put("bytes", object.size()); // null when unknown (an unfinished multipart upload)
+            o.put("since", object.since() == null ? null : Json.time(object.since()));
+            o.put("reason", object.why().description());
+        }
+        doc.set("error", error);
+        return doc;
     }
 }

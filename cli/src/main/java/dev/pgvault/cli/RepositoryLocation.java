@@ -6,11 +6,14 @@ import dev.pgvault.repository.DirectoryStore;
 import dev.pgvault.repository.S3Retries;
 import dev.pgvault.repository.S3Store;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** A --repo value: {@code s3://bucket[/prefix]} or a local directory. */
 public final class RepositoryLocation {
@@ -28,7 +31,12 @@ public final class RepositoryLocation {
             if (repo.contains("://")) {
                 throw new InvalidRequestException("--repo " + repo + ": only s3:// URLs and local directories are supported");
             }
-            return new DirectoryStore(Path.of(repo));
+            Path directory = Path.of(repo);
+            if (!Files.isDirectory(directory)) {
+                throw new InvalidRequestException("no repository at " + directory.toAbsolutePath() + ": "
+                        + (Files.exists(directory) ? "it is not a directory" : "no such directory (create it first)"));
+            }
+            return new DirectoryStore(directory);
         }
         String rest = repo.substring("s3://".length());
         int slash = rest.indexOf('/');
@@ -42,8 +50,32 @@ public final class RepositoryLocation {
             builder.region(Region.of(region));
         }
         if (s3Endpoint != null) {
-            builder.endpointOverride(URI.create(s3Endpoint)).forcePathStyle(true);
+            URI endpoint;
+            try {
+                endpoint = URI.create(s3Endpoint);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException("--s3-endpoint '" + s3Endpoint + "' is not a URL");
+            }
+            builder.endpointOverride(endpoint).forcePathStyle(true);
         }
-        return new S3Store(builder.build(), bucket, prefix);
+        S3Client s3 = builder.build();
+        checkBucket(s3, bucket, repo);
+        return new S3Store(s3, bucket, prefix);
+    }
+
+    /**
+     * A missing bucket is named before anything else is tried. Other answers (no permission to
+     * list it, a redirect) are left to the operations that follow, which report them.
+     */
+    private static void checkBucket(S3Client s3, String bucket, String repo) {
+        try {
+            s3.headBucket(r -> r.bucket(bucket));
+        } catch (NoSuchBucketException e) {
+            throw new InvalidRequestException("no repository at " + repo + ": bucket " + bucket + " does not exist");
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw new InvalidRequestException("no repository at " + repo + ": bucket " + bucket + " does not exist");
+            }
+        }
     }
 }

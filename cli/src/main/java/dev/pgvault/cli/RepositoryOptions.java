@@ -26,7 +26,7 @@ public final class RepositoryOptions {
 
     BackupStore open() {
         if (repo == null) {
-            throw new CommandFailure("--repo is required: s3://bucket/prefix or a local directory", 2);
+            throw new UsageError("--repo is required: s3://bucket/prefix or a local directory");
         }
         return RepositoryLocation.open(repo, s3Endpoint, region);
     }

@@ -5,7 +5,8 @@ import java.io.PrintStream;
 /**
  * Where a command writes: results to stdout, progress and errors to stderr. Progress lines
  * redraw in place only when stderr is a terminal; in a pipe or a log there is no progress
- * noise, just the summary.
+ * noise, just the summary. With {@code --json} ({@link #jsonMode()}) stdout carries only the
+ * one JSON document and the human lines move to stderr.
  */
 public final class Terminal {
     private final PrintStream out;
@@ -13,6 +14,7 @@ public final class Terminal {
     private final boolean interactive;
     private long lastProgress;
     private boolean progressShown;
+    private boolean json;
 
     public Terminal(PrintStream out, PrintStream err) {
         this(out, err, System.console() != null && out == System.out);
@@ -30,6 +32,27 @@ public final class Terminal {
 
     public PrintStream err() {
         return err;
+    }
+
+    /** From now on stdout is for the one JSON document; {@link #say} writes to stderr. */
+    public void jsonMode() {
+        json = true;
+    }
+
+    public boolean json() {
+        return json;
+    }
+
+    /** Where human-readable results go: stdout, or stderr in JSON mode. */
+    public PrintStream human() {
+        return json ? err : out;
+    }
+
+    /** Prints the command's one JSON document on stdout. */
+    public void document(String json) {
+        endProgress();
+        out.println(json);
+        out.flush();
     }
 
     /** Redraws the progress line, at most ten times a second. */
@@ -58,7 +81,7 @@ public final class Terminal {
 
     public void say(String line) {
         endProgress();
-        out.println(line);
+        human().println(line);
     }
 
     public void error(String line) {

@@ -25,6 +25,8 @@ public enum FailureClass {
     DUMP("Dump"),
     /** The repository refused or failed a read or write. */
     STORAGE("Storage"),
+    /** Applying a backup to the target database failed (the restore rolled back). */
+    RESTORE("Restore"),
     /** A stored backup failed an integrity check or its manifest. */
     INTEGRITY("Integrity"),
     /** The request itself was invalid (bad event, unknown backup). */
@@ -98,8 +100,12 @@ public enum FailureClass {
         if (t instanceof IntegrityException) {
             return INTEGRITY;
         }
-        if (t instanceof InvalidRequestException || t instanceof BackupNotFoundException) {
+        if (t instanceof InvalidRequestException || t instanceof BackupNotFoundException
+                || t instanceof TargetNotEmptyException) {
             return INVALID_REQUEST;
+        }
+        if (t instanceof RestoreFailedException) {
+            return RESTORE;
         }
         if (t instanceof java.sql.SQLException) {
             return DUMP;

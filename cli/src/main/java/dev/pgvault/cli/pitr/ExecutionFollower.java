@@ -1,5 +1,6 @@
 package dev.pgvault.cli.pitr;
 
+import dev.pgvault.cli.ExitCodes;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -81,8 +82,8 @@ final class ExecutionFollower {
         return switch (status) {
             case SUCCEEDED -> ExitCodes.OK;
             case TIMED_OUT -> ExitCodes.TIMED_OUT;
-            case ABORTED -> ExitCodes.ABORTED;
-            default -> ExitCodes.RESTORE_FAILED;
+            case ABORTED -> ExitCodes.STOPPED;
+            default -> ExitCodes.FAILED;
         };
     }
 }

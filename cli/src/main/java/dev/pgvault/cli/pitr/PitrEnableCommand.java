@@ -1,5 +1,6 @@
 package dev.pgvault.cli.pitr;
 
+import dev.pgvault.cli.ExitCodes;
 import dev.pgvault.pitr.BackupWindow;
 import dev.pgvault.pitr.PitrEnabler;
 import java.io.PrintWriter;
@@ -18,8 +19,15 @@ import software.amazon.awssdk.services.rds.model.DBInstance;
  */
 @Command(name = "enable", mixinStandardHelpOptions = true,
         description = "Keep automated backups (and so point-in-time recovery) for N days, taken in the given daily "
-                + "window (UTC). Applied immediately.")
-public final class PitrEnableCommand implements Callable<Integer> {
+                + "window (UTC). Applied immediately.",
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {
+                "0:done",
+                "2:bad input (instance name, window, retention): nothing was changed",
+                "5:AWS could not be reached or refused the call",
+                "130:interrupted by Ctrl-C (SIGINT)",
+                "143:interrupted by SIGTERM"})
+public final class PitrEnableCommand implements Callable<Integer>, ExitCodes.AwsCommand {
     @ParentCommand
     PitrCommand parent;
 
@@ -42,7 +50,7 @@ public final class PitrEnableCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        return Outcomes.run(spec, this::enable);
+        return enable();
     }
 
     private int enable() {

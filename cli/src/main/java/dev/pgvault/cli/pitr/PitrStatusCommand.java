@@ -1,5 +1,6 @@
 package dev.pgvault.cli.pitr;
 
+import dev.pgvault.cli.ExitCodes;
 import dev.pgvault.pitr.PitrInspector;
 import dev.pgvault.pitr.PitrStatus;
 import dev.pgvault.pitr.RestoreWindow;
@@ -15,8 +16,15 @@ import picocli.CommandLine.Spec;
 /** {@code pgvault pitr status --instance ID}: retention, backup window, restorable window and lag. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show backup retention, the backup window, the earliest and latest restorable times, "
-                + "and the lag: how much a restore right now would lose (the RPO available now).")
-public final class PitrStatusCommand implements Callable<Integer> {
+                + "and the lag: how much a restore right now would lose (the RPO available now).",
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {
+                "0:done",
+                "2:bad input (instance name, window, retention): nothing was changed",
+                "5:AWS could not be reached or refused the call",
+                "130:interrupted by Ctrl-C (SIGINT)",
+                "143:interrupted by SIGTERM"})
+public final class PitrStatusCommand implements Callable<Integer>, ExitCodes.AwsCommand {
     @ParentCommand
     PitrCommand parent;
 
@@ -31,7 +39,7 @@ public final class PitrStatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        return Outcomes.run(spec, this::show);
+        return show();
     }
 
     private int show() {

@@ -2,6 +2,7 @@ package dev.pgvault.cli.pitr;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pgvault.cli.ExitCodes;
 import dev.pgvault.errors.InvalidRequestException;
 import dev.pgvault.pitr.PitrInspector;
 import dev.pgvault.pitr.PitrStatus;
@@ -41,15 +42,17 @@ import software.amazon.awssdk.services.sfn.model.StartExecutionResponse;
                 "Restore the RDS instance to a point in time and point the application at the restored database.",
                 "Checks the time against the instance's restorable window first; the deployed state machine does the rest "
                         + "and notifies (RTO, RPO) when done. The application keeps its database if anything fails."},
-        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {
                 "0:started (without --wait), or restored and repointed",
                 "1:the restore failed; the application was left on its previous database",
                 "2:bad input, or a time outside the restorable window: nothing was started",
                 "3:the execution timed out",
                 "4:the execution was stopped",
-                "5:AWS could not be reached or refused the call"})
-public final class RestorePitrCommand implements Callable<Integer> {
+                "5:AWS could not be reached or refused the call",
+                "130:Ctrl-C (SIGINT): stopped following; a started execution goes on in AWS",
+                "143:SIGTERM: stopped following; a started execution goes on in AWS"})
+public final class RestorePitrCommand implements Callable<Integer>, ExitCodes.AwsCommand {
     static final String STATE_MACHINE_VARIABLE = "PGVAULT_PITR_STATE_MACHINE_ARN";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter EXECUTION_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
@@ -125,7 +128,7 @@ public final class RestorePitrCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        return Outcomes.run(spec, this::restore);
+        return restore();
     }
 
     private int restore() throws InterruptedException {

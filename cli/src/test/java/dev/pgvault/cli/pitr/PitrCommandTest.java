@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.pgvault.cli.ExitCodes;
+import dev.pgvault.cli.PgvaultCommand;
 import picocli.CommandLine;
 
 /** pgvault pitr status / enable against an RDS stand-in. */
@@ -54,7 +56,7 @@ class PitrCommandTest {
     @Test
     void anUnknownInstanceIsNamed() {
         aws.rdsFails("DescribeDBInstances", 404, "DBInstanceNotFound", "DBInstance nope not found.");
-        assertThat(run("status", "--instance", "nope")).isEqualTo(ExitCodes.INVALID_REQUEST);
+        assertThat(run("status", "--instance", "nope")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("RDS instance nope does not exist");
     }
 
@@ -80,13 +82,13 @@ class PitrCommandTest {
     @Test
     void badSettingsAreRefusedBeforeAnyCall() {
         assertThat(run("enable", "--instance", "auth-db-prod", "--window", "02:00-02:10"))
-                .isEqualTo(ExitCodes.INVALID_REQUEST);
+                .isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("backup window '02:00-02:10' is 10 minutes long");
         assertThat(run("enable", "--instance", "auth-db-prod", "--retention-days", "40"))
-                .isEqualTo(ExitCodes.INVALID_REQUEST);
+                .isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("retention must be 1 to 35 days");
         assertThat(run("enable", "--instance", "auth_db", "--window", "25:00-26:00"))
-                .isEqualTo(ExitCodes.INVALID_REQUEST);
+                .isEqualTo(ExitCodes.USAGE);
         assertThat(wm.getAllServeEvents()).isEmpty();
     }
 
@@ -94,7 +96,7 @@ class PitrCommandTest {
     void rdsRefusalsAreShownAsTheyCome() {
         aws.rdsFails("ModifyDBInstance", 400, "InvalidParameterCombination",
                 "The backup window and maintenance window must not overlap.");
-        assertThat(run("enable", "--instance", "auth-db-prod")).isEqualTo(ExitCodes.INVALID_REQUEST);
+        assertThat(run("enable", "--instance", "auth-db-prod")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("must not overlap");
     }
 
@@ -103,6 +105,7 @@ class PitrCommandTest {
                 Clock.fixed(Instant.parse("2024-01-01T12:14:12Z"), ZoneOffset.UTC)));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
+        PgvaultCommand.configure(cli, null);
         return cli.execute(args);
     }
 }

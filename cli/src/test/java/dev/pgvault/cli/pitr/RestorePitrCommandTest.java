@@ -22,6 +22,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.pgvault.cli.ExitCodes;
+import dev.pgvault.cli.PgvaultCommand;
 import picocli.CommandLine;
 
 /** pgvault restore pitr against RDS and Step Functions stand-ins. */
@@ -140,7 +142,7 @@ class RestorePitrCommandTest {
 
         int exit = run("--instance", "auth-db-prod", "--latest", "--wait", "--poll-seconds", "0.01");
 
-        assertThat(exit).isEqualTo(ExitCodes.RESTORE_FAILED);
+        assertThat(exit).isEqualTo(ExitCodes.FAILED);
         assertThat(out.toString()).contains("CheckRestoreWindow").contains("RestoreFailed");
         assertThat(err.toString()).contains("Restore failed: pgvault.RestoredInstanceFailed").contains("ended in status failed");
     }
@@ -148,21 +150,21 @@ class RestorePitrCommandTest {
     @Test
     void aTimeOutsideTheWindowStartsNothing() {
         int exit = run("--instance", "auth-db-prod", "--time", "2023-12-01T00:00:00Z");
-        assertThat(exit).isEqualTo(ExitCodes.INVALID_REQUEST);
+        assertThat(exit).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("outside the restorable window of auth-db-prod: from 2023-12-25T02:14:00Z to before 2024-01-01T12:10:00Z");
         assertThat(sfnCalls("StartExecution")).isEmpty();
     }
 
     @Test
     void badInputIsNamedAndStartsNothing() {
-        assertThat(run("--instance", "auth-db-prod", "--time", "yesterday")).isEqualTo(ExitCodes.INVALID_REQUEST);
+        assertThat(run("--instance", "auth-db-prod", "--time", "yesterday")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("--time 'yesterday' is not an ISO-8601 time");
         assertThat(run("--instance", "auth-db-prod", "--time", "2024-01-01T11:55:00Z", "--latest"))
-                .isEqualTo(ExitCodes.INVALID_REQUEST);
+                .isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("mutually exclusive");
-        assertThat(run("--instance", "auth-db-prod", "--latest", "--target", "auth-db-prod")).isEqualTo(ExitCodes.INVALID_REQUEST);
+        assertThat(run("--instance", "auth-db-prod", "--latest", "--target", "auth-db-prod")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("must differ from the source");
-        assertThat(run("--instance", "auth-db-prod", "--latest", "--namespace", "Shop_App")).isEqualTo(ExitCodes.INVALID_REQUEST);
+        assertThat(run("--instance", "auth-db-prod", "--latest", "--namespace", "Shop_App")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("namespace 'Shop_App'");
         assertThat(sfnCalls("StartExecution")).isEmpty();
     }
@@ -172,11 +174,12 @@ class RestorePitrCommandTest {
         CommandLine cli = new CommandLine(new RestorePitrCommand(aws.clients(), clock()));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
+        PgvaultCommand.configure(cli, null);
         int exit = cli.execute("--instance", "auth-db-prod", "--latest", "--namespace", "shopping-app", "--secret", "s",
                 "--deployment", "d");
         // The variable may be set on a developer's machine; then the run goes ahead against the stand-in.
         if (System.getenv(RestorePitrCommand.STATE_MACHINE_VARIABLE) == null) {
-            assertThat(exit).isEqualTo(ExitCodes.INVALID_REQUEST);
+            assertThat(exit).isEqualTo(ExitCodes.USAGE);
             assertThat(err.toString()).contains("--state-machine-arn").contains("PitrStateMachineArn");
         }
     }
@@ -185,6 +188,7 @@ class RestorePitrCommandTest {
         CommandLine cli = new CommandLine(new RestorePitrCommand(aws.clients(), clock()));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
+        PgvaultCommand.configure(cli, null);
         // The application options every run needs, unless the test gives its own.
         List<String> all = new ArrayList<>();
         List<String> given = List.of(args);
