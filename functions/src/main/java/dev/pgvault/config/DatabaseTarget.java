@@ -228,8 +228,23 @@ public final class DatabaseTarget {
      */
     public TlsReport negotiatedTls(Connection connection) throws SQLException {
         Negotiated negotiated = NEGOTIATED.get(connection);
-        TlsPlan plan = negotiated != null ? negotiated.plan() : tlsPlan();
-        TlsHandshakes.Attempt attempt = negotiated != null ? negotiated.attempt() : null;
+        return negotiated != null ? report(connection, negotiated.plan(), negotiated.attempt())
+                : report(connection, tlsPlan(), null);
+    }
+
+    /**
+     * {@link #negotiatedTls(Connection)} for code that holds only the connection (a service given
+     * {@code target::connect}): the same line for a connection made by {@link #connect()}; for any
+     * other connection, what {@code pg_stat_ssl} says and that the verification is unknown.
+     */
+    public static TlsReport negotiatedTlsOf(Connection connection) throws SQLException {
+        Negotiated negotiated = NEGOTIATED.get(connection);
+        return report(connection, negotiated == null ? null : negotiated.plan(),
+                negotiated == null ? null : negotiated.attempt());
+    }
+
+    private static TlsReport report(Connection connection, TlsPlan plan, TlsHandshakes.Attempt attempt)
+            throws SQLException {
         boolean encrypted;
         String protocol;
         String cipher;
@@ -246,6 +261,10 @@ public final class DatabaseTarget {
                 cipher = encrypted ? rs.getString(3) : null;
             }
         }
+        if (plan == null) {
+            return new TlsReport(encrypted, protocol, cipher, false, null, (encrypted ? protocol + " " + cipher
+                    : "no TLS") + " (certificate verification unknown: not a connection made by pgvault's DatabaseTarget)");
+        }
         SslMode mode = plan.effectiveMode();
         if (!encrypted) {
             String offered = mode == SslMode.DISABLE ? "" : "; the server did not offer TLS";
@@ -257,8 +276,8 @@ public final class DatabaseTarget {
         boolean hostChecked = plan.checksHostName() && (!ours || attempt.hostVerified);
         String check;
         if (chainChecked && hostChecked) {
-            check = "certificate verified (verify-full) against " + plan.trust().description() + " for host " + host
-                    + " (" + plan.reason() + ")";
+            check = "certificate verified (verify-full) against " + plan.trust().description() + " for host "
+                    + plan.host() + " (" + plan.reason() + ")";
         } else if (chainChecked) {
             check = "certificate chain verified against " + plan.trust().description()
                     + ", host name not checked (sslmode=" + mode + ", " + plan.reason() + ")";

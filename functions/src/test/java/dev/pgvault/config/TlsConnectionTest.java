@@ -76,6 +76,18 @@ class TlsConnectionTest {
     }
 
     @Test
+    void codeHoldingOnlyTheConnectionGetsTheSameReport() throws Exception {
+        DatabaseTarget target = target("127.0.0.1", "sslmode=verify-full&sslrootcert=" + certificates.caCertificate());
+        try (Connection c = target.connect()) {
+            assertThat(DatabaseTarget.negotiatedTlsOf(c)).isEqualTo(target.negotiatedTls(c));
+        }
+        try (Connection other = tlsServer.server().connect("postgres")) { // pgjdbc's default prefer, not via pgvault
+            assertThat(DatabaseTarget.negotiatedTlsOf(other).line()).matches("TLSv1\\.3 TLS_\\S+ \\(certificate"
+                    + " verification unknown: not a connection made by pgvault's DatabaseTarget\\)");
+        }
+    }
+
+    @Test
     void anSslrootcertAloneMeansVerifyFull() throws Exception {
         DatabaseTarget target = target("127.0.0.1", "sslrootcert=" + certificates.caCertificate());
         try (Connection c = target.connect()) {
