@@ -2,7 +2,6 @@ package dev.pgvault.cli;
 
 import dev.pgvault.errors.FailureClass;
 import dev.pgvault.errors.PgvaultException;
-import dev.pgvault.errors.TargetNotEmptyException;
 import picocli.CommandLine;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -55,7 +54,8 @@ public final class ExitCodes {
             return USAGE;
         }
         FailureClass kind = classify(failure, signals);
-        if (kind == FailureClass.INVALID_REQUEST || kind == FailureClass.CONFIGURATION) {
+        if (kind == FailureClass.INVALID_REQUEST || kind == FailureClass.CONFIGURATION
+                || kind == FailureClass.ENCRYPTION_KEY) {
             return USAGE;
         }
         if (command instanceof AwsCommand && (failure instanceof SdkException || failure instanceof PgvaultException)) {
@@ -73,8 +73,7 @@ public final class ExitCodes {
         if (signals != null && signals.received().isPresent()) {
             return FailureClass.INTERRUPTED;
         }
-        if (failure instanceof CommandLine.ParameterException || failure instanceof UsageError
-                || failure instanceof TargetNotEmptyException) {
+        if (failure instanceof CommandLine.ParameterException) {
             return FailureClass.INVALID_REQUEST;
         }
         return FailureClass.of(failure);

@@ -88,7 +88,7 @@ class CliMetricsTest {
                 "--passphrase-file", repo.resolve("missing.key").toString(), "--database-url", db.libpqUrl());
         assertThat(noKey.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(failures(emf(noKey.out()))).singleElement()
-                .satisfies(e -> assertThat(e.path("ErrorClass").asText()).isEqualTo("Configuration"));
+                .satisfies(e -> assertThat(e.path("ErrorClass").asText()).isEqualTo("EncryptionKey"));
     }
 
     @Test

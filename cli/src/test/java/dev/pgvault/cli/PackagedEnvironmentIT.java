@@ -41,6 +41,12 @@ class PackagedEnvironmentIT {
         }
     }
 
+    /** Something to back up: a database without user tables is refused as probably the wrong one. */
+    @org.junit.jupiter.api.BeforeEach
+    void table() {
+        db.execute("CREATE TABLE accounts (id int PRIMARY KEY); INSERT INTO accounts VALUES (1)");
+    }
+
     @AfterAll
     static void dropRole() throws Exception {
         try (Connection c = SharedPostgres.server().connect("postgres"); Statement s = c.createStatement()) {

@@ -200,7 +200,7 @@ public final class DatabaseTarget {
             }
             if (isConnectionFailure(e)) {
                 throw new DatabaseUnavailableException("could not connect to " + this + ": "
-                        + dev.pgvault.dump.DatabaseErrors.describeConnectionFailure(e), e);
+                        + dev.pgvault.dump.DatabaseErrors.describeConnectionFailure(e, host, port), e);
             }
             throw e;
         } finally {

@@ -19,17 +19,25 @@ public final class DatabaseErrors {
         return message + (state == null ? "" : " [SQLSTATE " + state + "]");
     }
 
-    /** Why a connection could not be opened, as the server or network said it (first line only). */
-    public static String describeConnectionFailure(SQLException e) {
+    /**
+     * Why a connection to {@code host}:{@code port} could not be opened, in one line: the network's
+     * answer in plain words, else what the server said (first line). Never a password: neither
+     * pgjdbc nor the server puts one in a message.
+     */
+    public static String describeConnectionFailure(SQLException e, String host, int port) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.UnknownHostException) {
+                return "unknown host " + host;
+            }
+            if (t instanceof java.net.SocketTimeoutException) {
+                return "no answer from " + host + ":" + port + " (timed out)";
+            }
+            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
+                return "nothing accepts connections at " + host + ":" + port + " (" + t.getMessage() + ")";
+            }
+        }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
         int newline = message.indexOf('\n');
-        if (newline > 0) {
-            message = message.substring(0, newline);
-        }
-        Throwable cause = e.getCause();
-        if (cause instanceof java.net.UnknownHostException) {
-            return "unknown host " + cause.getMessage();
-        }
-        return message;
+        return newline > 0 ? message.substring(0, newline).strip() : message;
     }
 }
