@@ -6,7 +6,6 @@ import dev.pgvault.archive.VerifyingInputStream;
 import dev.pgvault.archive.crypto.DecryptingStream;
 import dev.pgvault.archive.crypto.Decryptor;
 import dev.pgvault.errors.WrongKeyException;
-import dev.pgvault.dump.DatabaseErrors;
 import dev.pgvault.errors.IntegrityException;
 import dev.pgvault.errors.RestoreFailedException;
 import dev.pgvault.errors.TargetNotEmptyException;
@@ -50,13 +49,13 @@ public final class RestoreService {
         String key = catalog.resolve(keyOrLatest, null);
         Manifest manifest = catalog.manifest(key);
         Instant started = clock.instant();
-        return inTransaction(target, "backup " + key, targetName, () -> {
+        return inTransaction(target, "backup " + key, targetName, options, () -> {
             prepare(target, options);
             VerifyingInputStream stored = new VerifyingInputStream(
                     new BufferedInputStream(store.open(key), 1 << 16), manifest.sha256(), manifest.storedBytes(), key);
             ScriptApplier.Outcome outcome;
             try (stored) {
-                outcome = applyChecked(stored, target, manifest, decryptor, progress);
+                outcome = applyChecked(stored, target, manifest, decryptor, progress, options);
             }
             VerificationResult verification = null;
             if (options.verify()) {
@@ -79,12 +78,13 @@ public final class RestoreService {
     public RestoreReport restoreScript(InputStream script, String sourceName, Connection target, String targetName,
                                        RestoreOptions options, ScriptApplier.Progress progress) {
         Instant started = clock.instant();
-        return inTransaction(target, sourceName, targetName, () -> {
+        return inTransaction(target, sourceName, targetName, options, () -> {
             prepare(target, options);
             InputStream sql = sourceName.endsWith(".gz")
                     ? Compression.GZIP.decompress(new BufferedInputStream(script, 1 << 16))
                     : new BufferedInputStream(script, 1 << 16);
-            ScriptApplier.Outcome outcome = ScriptApplier.apply(sql, target, progress);
+            ScriptApplier.Outcome outcome = ScriptApplier.apply(sql, target, progress, ScriptApplier.Origin.SCRIPT,
+                    options.showRowData());
             target.commit();
             return new RestoreReport(sourceName, targetName, outcome.tables(), outcome.rows(),
                     Duration.between(started, clock.instant()), null, outcome.producer());
@@ -98,13 +98,16 @@ public final class RestoreService {
     }
 
     /** Runs a restore; on any failure rolls the target back and says so. */
-    private static RestoreReport inTransaction(Connection target, String source, String targetName, Work work) {
+    private static RestoreReport inTransaction(Connection target, String source, String targetName,
+                                               RestoreOptions options, Work work) {
         try {
             return work.run();
         } catch (SQLException e) {
             rollback(target);
+            // e.g. the commit, where a deferred constraint reports the row that breaks it
+            RestoreErrors.Described described = RestoreErrors.describe(e, options.showRowData(), null, 0, -1);
             throw new RestoreFailedException("restoring " + source + " into " + targetName + " failed: "
-                    + DatabaseErrors.describe(e) + "; the restore was rolled back", e);
+                    + described.message() + "; the restore was rolled back", described.cause());
         } catch (IOException e) {
             rollback(target);
             throw new RestoreFailedException("could not read " + source + ": " + e.getMessage()
@@ -138,13 +141,16 @@ public final class RestoreService {
      * damage is reported as damage rather than as the parse error it caused.
      */
     private static ScriptApplier.Outcome applyChecked(VerifyingInputStream stored, Connection target, Manifest manifest,
-                                                      Decryptor decryptor, ScriptApplier.Progress progress)
+                                                      Decryptor decryptor, ScriptApplier.Progress progress,
+                                                      RestoreOptions options)
             throws IOException {
         ScriptApplier.Outcome outcome;
         try {
             DecryptingStream plain = decryptor.decrypt(stored, manifest.encryption());
             InputStream sql = Compression.fromId(manifest.compression().algorithm()).decompress(plain);
-            outcome = ScriptApplier.apply(sql, target, progress);
+            // Every manifest in a repository is pgvault's (its "tool" says so): only what pgvault writes may run.
+            outcome = ScriptApplier.apply(sql, target, progress, ScriptApplier.Origin.PGVAULT_BACKUP,
+                    options.showRowData());
             drain(sql);
             plain.verifyToEnd(); // the MAC or OpenPGP integrity packet, which gzip's end does not reach
         } catch (WrongKeyException e) {

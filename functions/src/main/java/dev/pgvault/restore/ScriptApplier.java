@@ -1,7 +1,7 @@
 package dev.pgvault.restore;
 
-import dev.pgvault.dump.DatabaseErrors;
 import dev.pgvault.dump.Dumper;
+import dev.pgvault.errors.ForbiddenStatementException;
 import dev.pgvault.errors.RestoreFailedException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,12 +18,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.PGCopyOutputStream;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.BaseStatement;
+import org.postgresql.core.CachedQuery;
+import org.postgresql.core.TransactionState;
+import org.postgresql.jdbc.PreferQueryMode;
 
 /**
  * Applies a plain SQL script — ours, or one written by {@code pg_dump} 13 to 18 — over JDBC,
  * as {@code psql -v ON_ERROR_STOP=1} would: statement by statement, COPY data streamed
  * through. It runs inside the caller's transaction and never commits; the caller commits
  * only when everything, checks included, succeeded, so a failed restore changes nothing.
+ *
+ * <p>Each statement is checked before it is sent ({@link StatementPolicy}: no transaction
+ * control in any script, and only what pgvault writes in a pgvault script), is sent as exactly
+ * one statement, and must leave the transaction open. Errors name the script line and keep row
+ * values out unless asked ({@link RestoreErrors}).
  */
 public final class ScriptApplier {
     private static final Pattern COPY_FROM_STDIN = Pattern.compile(
@@ -33,8 +43,6 @@ public final class ScriptApplier {
     private static final Pattern SET_STANDARD_STRINGS = Pattern.compile(
             "(?is)^SET\\s+standard_conforming_strings\\s*(?:=|TO)\\s*'?(on|off)'?\\s*;?$");
     private static final Pattern SET_ANY = Pattern.compile("(?is)^SET\\s+\\w+\\s*(?:=|TO)\\s.*");
-    private static final Pattern TRANSACTION_CONTROL = Pattern.compile(
-            "(?is)^(BEGIN|START\\s+TRANSACTION|COMMIT|END|ROLLBACK)(\\s+(WORK|TRANSACTION))?\\s*;?$");
     private static final String PG_DUMP_HEADER = "-- PostgreSQL database dump";
     private static final String PG_DUMP_COMPLETE = "-- PostgreSQL database dump complete";
     private static final String PGVAULT_HEADER = "-- pgvault";
@@ -46,46 +54,170 @@ public final class ScriptApplier {
         Progress NONE = new Progress() {};
     }
 
+    /** Where a script comes from, which decides what it may hold (see {@link StatementPolicy}). */
+    public enum Origin {
+        /**
+         * A backup from a pgvault repository: its manifest says pgvault wrote it, so the script
+         * must start with pgvault's header and hold only statements pgvault writes.
+         */
+        PGVAULT_BACKUP,
+        /**
+         * A script file, pg_dump's or pgvault's or anyone's: everything but transaction control,
+         * unless its header says pgvault wrote it, which brings pgvault's rules too.
+         */
+        SCRIPT
+    }
+
     /** What was applied. {@code producer} is "pgvault", "pg_dump" or "unknown". */
     public record Outcome(long statements, long tables, long rows, String producer) {}
 
     private ScriptApplier() {}
 
+    /** Applies a script file (origin {@link Origin#SCRIPT}), with row values kept out of error messages. */
     public static Outcome apply(InputStream script, Connection connection, Progress progress) {
+        return apply(script, connection, progress, Origin.SCRIPT, false);
+    }
+
+    /**
+     * Applies a script inside the connection's transaction (the caller commits). With autocommit
+     * off, as for every restore, each statement is checked to have left that transaction open.
+     *
+     * @param showRowData keep the server's DETAIL and CONTEXT (which hold row values) in error messages
+     */
+    public static Outcome apply(InputStream script, Connection connection, Progress progress, Origin origin,
+                                boolean showRowData) {
         ScriptReader reader = new ScriptReader(script);
+        StatementPolicy policy = new StatementPolicy(origin == Origin.PGVAULT_BACKUP);
         long statements = 0;
         long tables = 0;
         long rows = 0;
         ScriptReader.Element element = null;
+        int copyDataLine = -1;
         try (Statement statement = connection.createStatement()) {
+            Session session = Session.of(connection, statement);
             statement.setEscapeProcessing(false);
             while ((element = reader.next()) != null) {
+                copyDataLine = -1;
                 if (element.metaCommand()) {
                     metaCommand(element);
                     continue;
                 }
                 String sql = element.text();
+                policy.start(producer(reader.firstComment()), element.line());
+                if (policy.check(sql, element.line(), reader.standardConformingStrings())
+                        == StatementPolicy.Verdict.SKIP) {
+                    statements++;
+                    continue;
+                }
                 Matcher copy = COPY_FROM_STDIN.matcher(sql);
                 if (copy.matches()) {
+                    session.requireOneStatement(sql, element);
+                    copyDataLine = reader.line();
                     long loaded = copy(connection, sql, reader);
+                    session.requireOpenTransaction(element);
                     rows += loaded;
                     tables++;
                     progress.tableLoaded(copy.group(1), loaded);
                 } else if (!handledLocally(sql, reader)) {
-                    execute(connection, statement, sql);
+                    execute(session, sql, element);
+                    session.requireOpenTransaction(element);
                 }
                 statements++;
             }
+            policy.finish(reader.line());
         } catch (SQLException e) {
-            throw new RestoreFailedException(at(element, reader) + ": " + DatabaseErrors.describe(e)
-                    + "; the restore was rolled back", e);
+            throw failure(element, reader, e, showRowData, copyDataLine);
         } catch (IOException e) {
-            throw new RestoreFailedException(at(element, reader) + ": could not read the backup: " + e.getMessage()
-                    + "; the restore was rolled back", e);
+            SQLException database = RestoreErrors.sqlCause(e);
+            if (database != null) {
+                throw failure(element, reader, database, showRowData, copyDataLine);
+            }
+            throw new RestoreFailedException(at(element, reader, showRowData) + ": could not read the backup: "
+                    + e.getMessage() + "; the restore was rolled back", e);
         }
-        String producer = producer(reader.firstComment());
+        String producer = policy.producer();
         checkComplete(producer, reader.lastComment());
         return new Outcome(statements, tables, rows, producer);
+    }
+
+    private static RestoreFailedException failure(ScriptReader.Element element, ScriptReader reader, SQLException e,
+                                                  boolean showRowData, int copyDataLine) {
+        RestoreErrors.Described described = RestoreErrors.describe(e, showRowData,
+                element == null ? null : element.text(), element == null ? reader.line() : element.line(),
+                copyDataLine);
+        return new RestoreFailedException(at(element, reader, showRowData) + ": " + described.message()
+                + "; the restore was rolled back", described.cause());
+    }
+
+    /**
+     * The connection a script is applied on, and the checks that keep each statement inside the
+     * restore's one transaction.
+     *
+     * <p>One element of the script must reach the server as one statement: the driver splits a
+     * string at semicolons by its own reading, and the server runs every statement of a
+     * simple-protocol query. So a statement the driver would split is refused, and the extended
+     * protocol is required, in which the server itself refuses a string that holds a second
+     * statement ("cannot insert multiple commands into a prepared statement").
+     *
+     * <p>After each statement, the driver's view of the transaction (from the server's
+     * ReadyForQuery message, so no round trip) must still be "open": anything that committed or
+     * rolled back the restore's transaction stops the restore before another statement runs.
+     */
+    private static final class Session {
+        private final BaseConnection connection;
+        private final BaseStatement statement;
+        private final boolean inTransaction;
+
+        private Session(BaseConnection connection, BaseStatement statement, boolean inTransaction) {
+            this.connection = connection;
+            this.statement = statement;
+            this.inTransaction = inTransaction;
+        }
+
+        static Session of(Connection connection, Statement statement) throws SQLException {
+            BaseConnection base = connection.unwrap(BaseConnection.class);
+            PreferQueryMode mode = base.getPreferQueryMode();
+            if (mode.compareTo(PreferQueryMode.EXTENDED) < 0) {
+                throw new RestoreFailedException("the target connection uses preferQueryMode=" + mode.value()
+                        + ", in which the server runs every statement hidden in one string; a restore needs the"
+                        + " extended protocol (remove preferQueryMode from the database URL); nothing was restored");
+            }
+            return new Session(base, statement.unwrap(BaseStatement.class), !connection.getAutoCommit());
+        }
+
+        /** The driver's parse of the statement, refused if it would send more than one. */
+        CachedQuery single(String sql, ScriptReader.Element element) throws SQLException {
+            CachedQuery query = connection.createQuery(sql, false, false);
+            if (query.query.getSubqueries() != null) {
+                String kind = StatementPolicy.label(new SqlTokens(sql, connection.getStandardConformingStrings()));
+                throw new ForbiddenStatementException("more than one statement", element.line(), "line "
+                        + element.line() + ": the statement starting here (" + kind + ") holds "
+                        + query.query.getSubqueries().length + " statements as the database driver reads it: the"
+                        + " script hides statements where a restore does not look; nothing was restored");
+            }
+            return query;
+        }
+
+        void requireOneStatement(String sql, ScriptReader.Element element) throws SQLException {
+            single(sql, element);
+        }
+
+        void execute(String sql, ScriptReader.Element element) throws SQLException {
+            statement.executeWithFlags(single(sql, element), 0);
+        }
+
+        void requireOpenTransaction(ScriptReader.Element element) {
+            if (!inTransaction) {
+                return; // autocommit: the caller asked for no transaction
+            }
+            TransactionState state = connection.getTransactionState();
+            if (state != TransactionState.OPEN) {
+                throw new RestoreFailedException("line " + element.line() + ": after "
+                        + StatementPolicy.label(new SqlTokens(element.text(), true)) + " the restore's transaction"
+                        + " is no longer open (" + state.name().toLowerCase(java.util.Locale.ROOT) + "):"
+                        + " something in the script ended it; the restore was stopped and rolled back");
+            }
+        }
     }
 
     private static void metaCommand(ScriptReader.Element element) {
@@ -101,11 +233,8 @@ public final class ScriptApplier {
         }
     }
 
-    /** Statements that configure how the script itself is read, or that would break the single transaction. */
+    /** Statements that configure how the script itself is read. */
     private static boolean handledLocally(String sql, ScriptReader reader) {
-        if (TRANSACTION_CONTROL.matcher(sql).matches()) {
-            return true; // the whole restore is one transaction already
-        }
         Matcher encoding = SET_CLIENT_ENCODING.matcher(sql);
         if (encoding.matches()) {
             // The driver speaks UTF-8; we decode the script's bytes ourselves instead.
@@ -119,22 +248,22 @@ public final class ScriptApplier {
         return false;
     }
 
-    private static void execute(Connection connection, Statement statement, String sql) throws SQLException {
+    private static void execute(Session session, String sql, ScriptReader.Element element) throws SQLException {
         if (!SET_ANY.matcher(sql).matches()) {
-            statement.execute(sql);
+            session.execute(sql, element);
             return;
         }
         // A newer pg_dump sets parameters an older server lacks (transaction_timeout in 17):
         // psql would stop there; a parameter the server does not know cannot matter to it.
-        Savepoint savepoint = connection.setSavepoint();
+        Savepoint savepoint = session.connection.setSavepoint();
         try {
-            statement.execute(sql);
-            connection.releaseSavepoint(savepoint);
+            session.execute(sql, element);
+            session.connection.releaseSavepoint(savepoint);
         } catch (SQLException e) {
             if (!"42704".equals(e.getSQLState())) {
                 throw e;
             }
-            connection.rollback(savepoint);
+            session.connection.rollback(savepoint);
         }
     }
 
@@ -251,14 +380,20 @@ public final class ScriptApplier {
         }
     }
 
-    private static String at(ScriptReader.Element element, ScriptReader reader) {
+    /** Where a failure happened: the statement's line and kind (its first 100 characters with showRowData). */
+    private static String at(ScriptReader.Element element, ScriptReader reader, boolean showRowData) {
         if (element == null) {
             return "at line " + reader.line();
         }
-        String first = element.text().lines().findFirst().orElse("");
-        if (first.length() > 100) {
-            first = first.substring(0, 100) + "...";
+        String what;
+        if (showRowData || element.metaCommand()) {
+            what = element.text().lines().findFirst().orElse("");
+            if (what.length() > 100) {
+                what = what.substring(0, 100) + "...";
+            }
+        } else {
+            what = StatementPolicy.label(new SqlTokens(element.text(), reader.standardConformingStrings()));
         }
-        return "at line " + element.line() + " (" + first + ")";
+        return "at line " + element.line() + " (" + what + ")";
     }
 }

@@ -40,6 +40,11 @@ public final class ScriptReader {
         this.standardConformingStrings = on;
     }
 
+    /** Whether backslashes in '...' strings are literal, as the script last set it (on by default). */
+    public boolean standardConformingStrings() {
+        return standardConformingStrings;
+    }
+
     public void charset(Charset charset) {
         this.charset = charset;
     }
@@ -161,7 +166,15 @@ public final class ScriptReader {
 
     // ------------------------------------------------------------------ lexical pieces
 
-    /** Words that open and close SQL-standard routine bodies (BEGIN ATOMIC ... END). */
+    /**
+     * Tracks SQL-standard routine bodies ({@code BEGIN ATOMIC ... END}), whose semicolons do not
+     * end the statement. As psql (psqlscan.l), only in a statement that starts
+     * {@code CREATE [OR REPLACE] FUNCTION} or {@code PROCEDURE}, and only outside parentheses (a
+     * parameter named "begin" does not count); inside a body a CASE opens and an END closes a
+     * block. Unlike psql, a BEGIN opens a body only when ATOMIC follows it, as in the grammar: psql
+     * also counts a BEGIN that is a name ({@code SELECT 1 AS begin} in a body, a function named
+     * begin) and then sends the statements that follow with it, which the server would run.
+     */
     private static final class Scan {
         boolean content;
         int last = -1;
@@ -169,23 +182,38 @@ public final class ScriptReader {
         int parenDepth;
         int beginDepth;
         int words;
-        boolean create;
-        boolean routine;
+        /** First letters of the leading words, for create/or/replace/function/procedure only. */
+        final char[] leading = new char[4];
+        boolean afterBegin;
 
         void word(String word) {
+            String lower = word.toLowerCase(Locale.ROOT);
+            if (words < leading.length && (lower.equals("create") || lower.equals("or") || lower.equals("replace")
+                    || lower.equals("function") || lower.equals("procedure"))) {
+                leading[words] = lower.charAt(0);
+            }
             words++;
-            String upper = word.toUpperCase(Locale.ROOT);
-            if (words == 1) {
-                create = upper.equals("CREATE");
-            } else if (create && (upper.equals("FUNCTION") || upper.equals("PROCEDURE"))) {
-                routine = true;
-            } else if (routine && upper.equals("BEGIN")) {
+            boolean begin = afterBegin;
+            afterBegin = false;
+            if (!routine() || parenDepth != 0) {
+                return;
+            }
+            if (begin && lower.equals("atomic")) {
                 beginDepth++;
-            } else if (beginDepth > 0 && upper.equals("CASE")) {
-                beginDepth++;
-            } else if (beginDepth > 0 && upper.equals("END")) {
+            } else if (lower.equals("begin")) {
+                afterBegin = true;
+            } else if (lower.equals("case")) {
+                if (beginDepth >= 1) {
+                    beginDepth++;
+                }
+            } else if (lower.equals("end") && beginDepth > 0) {
                 beginDepth--;
             }
+        }
+
+        private boolean routine() {
+            return leading[0] == 'c' && (leading[1] == 'f' || leading[1] == 'p'
+                    || (leading[1] == 'o' && leading[2] == 'r' && (leading[3] == 'f' || leading[3] == 'p')));
         }
     }
 

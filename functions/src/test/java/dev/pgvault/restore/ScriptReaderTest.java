@@ -55,6 +55,65 @@ class ScriptReaderTest {
     }
 
     @Test
+    void transactionWordsInsideRoutineBodiesDoNotEndThem() throws IOException {
+        assertThat(statements("""
+                CREATE OR REPLACE PROCEDURE app.p()
+                 LANGUAGE sql
+                BEGIN ATOMIC
+                 SELECT 'COMMIT; END;';
+                 SELECT CASE WHEN true THEN 1 ELSE CASE WHEN false THEN 2 END END;
+                 INSERT INTO app.log VALUES ('begin');
+                 SELECT 1 AS begin;
+                END;
+                CREATE FUNCTION app.f() RETURNS void LANGUAGE plpgsql AS $$
+                BEGIN
+                  PERFORM 1; COMMIT; ROLLBACK; END;
+                $$;
+                CREATE PROCEDURE app.q() LANGUAGE plpgsql AS $body$ BEGIN COMMIT; END $body$;
+                COMMIT;
+                """)).containsExactly(
+                """
+                CREATE OR REPLACE PROCEDURE app.p()
+                 LANGUAGE sql
+                BEGIN ATOMIC
+                 SELECT 'COMMIT; END;';
+                 SELECT CASE WHEN true THEN 1 ELSE CASE WHEN false THEN 2 END END;
+                 INSERT INTO app.log VALUES ('begin');
+                 SELECT 1 AS begin;
+                END;""",
+                """
+                CREATE FUNCTION app.f() RETURNS void LANGUAGE plpgsql AS $$
+                BEGIN
+                  PERFORM 1; COMMIT; ROLLBACK; END;
+                $$;""",
+                "CREATE PROCEDURE app.q() LANGUAGE plpgsql AS $body$ BEGIN COMMIT; END $body$;",
+                "COMMIT;");
+    }
+
+    /** A body opens with BEGIN ATOMIC in a leading CREATE FUNCTION or PROCEDURE, outside parentheses. */
+    @Test
+    void onlyALeadingCreateFunctionOrProcedureOpensABodyAndOnlyOutsideParentheses() throws IOException {
+        assertThat(statements("""
+                CREATE FUNCTION app.f(begin integer) RETURNS integer LANGUAGE sql AS 'SELECT 1';
+                COMMIT;
+                CREATE FUNCTION public.begin() RETURNS integer LANGUAGE sql AS $$SELECT 1$$;
+                ABORT;
+                CREATE TRIGGER t BEFORE INSERT ON app.x FOR EACH ROW EXECUTE FUNCTION app.g();
+                SELECT 'begin';
+                CREATE TABLE app.y (begin integer);
+                END;
+                """)).containsExactly(
+                "CREATE FUNCTION app.f(begin integer) RETURNS integer LANGUAGE sql AS 'SELECT 1';",
+                "COMMIT;",
+                "CREATE FUNCTION public.begin() RETURNS integer LANGUAGE sql AS $$SELECT 1$$;",
+                "ABORT;",
+                "CREATE TRIGGER t BEFORE INSERT ON app.x FOR EACH ROW EXECUTE FUNCTION app.g();",
+                "SELECT 'begin';",
+                "CREATE TABLE app.y (begin integer);",
+                "END;");
+    }
+
+    @Test
     void backslashesAreLiteralUnlessStandardConformingStringsIsOff() throws IOException {
         ScriptReader reader = new ScriptReader(new ByteArrayInputStream("SELECT 'a\\'; SELECT 'b\\';'; SELECT 3;"
                 .getBytes(StandardCharsets.UTF_8)));
