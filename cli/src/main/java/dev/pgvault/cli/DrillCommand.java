@@ -126,7 +126,9 @@ public final class DrillCommand implements Callable<Integer> {
             scratchTarget = source.withDatabase(scratch);
             RestoreReport report;
             try (Connection target = scratchTarget.connect()) {
-                report = new RestoreService(store, Clock.systemUTC()).restore(backup.key(), target, scratch,
+                report = new RestoreService(store, Clock.systemUTC(), new dev.pgvault.verify.ManifestTrust(
+                        dev.pgvault.archive.signing.TrustedKeys.of(java.util.List.of(signer.publicKey())), false,
+                        terminal::error)).restore(backup.key(), target, scratch,
                         RestoreOptions.defaults(), dev.pgvault.archive.crypto.Decryptors.none(), new ProgressReporter(terminal));
             }
             step("restore", String.format("into %s: %d tables, %,d rows, checksum verified", scratch, report.tables(),

@@ -11,6 +11,8 @@ import dev.pgvault.repository.BackupCatalog;
 import dev.pgvault.repository.BackupKey;
 import dev.pgvault.repository.BackupStore;
 import dev.pgvault.restore.RestoreOptions;
+import dev.pgvault.verify.ManifestTrust;
+import dev.pgvault.verify.SignedManifests;
 import dev.pgvault.restore.RestoreReport;
 import dev.pgvault.restore.RestoreService;
 import dev.pgvault.run.Cancellation;
@@ -58,6 +60,12 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
     @Mixin
     RepositoryOptions repository;
 
+    @Mixin
+    TrustOptions trustOptions;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--backup", paramLabel = "KEY|latest",
             description = "Required with --repo: the backup's key (as `pgvault list` shows it), or 'latest': the newest"
                     + " backup of the database --name names.")
@@ -90,6 +98,7 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
     private String key;
     private Manifest manifest;
     private DatabaseTarget target;
+    private ManifestTrust trust;
 
     public RestoreCommand(Invocation invocation) {
         this.invocation = invocation;
@@ -114,12 +123,14 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
             repositoryLocation = store.location();
             BackupCatalog catalog = new BackupCatalog(store);
             key = choose(catalog);
-            manifest = catalog.manifest(key);
+            trust = trustOptions.trust(invocation);
+            // Checked before it is printed or a byte of the backup is read: signed by a trusted key, describing this object.
+            manifest = SignedManifests.read(store, key, trust.keys(), trust.allowUnsigned(), trust.warn()).manifest();
             terminal.say(String.format("restoring %s from %s (snapshot %s, database %s, PostgreSQL %s) into %s", key,
                     repositoryLocation, BackupCommand.UTC.format(manifest.snapshotTime()),
                     manifest.database().name(), manifest.database().serverVersion(), target));
         }
-        RestoreOptions options = new RestoreOptions(allowNonEmpty, clean, !noVerify);
+        RestoreOptions options = new RestoreOptions(allowNonEmpty, clean, !noVerify, debug());
         ProgressReporter progress = new ProgressReporter(terminal);
         RestoreReport report;
         Cancellation cancellation = invocation.signals().begin(new Cancellation());
@@ -132,7 +143,7 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
                     throw new UsageError("--file " + file + ": no such file");
                 }
             } else {
-                report = new RestoreService(store, Clock.systemUTC()).restore(key, connection, target.toString(),
+                report = new RestoreService(store, Clock.systemUTC(), trust).restore(key, connection, target.toString(),
                         options, decryptor, progress);
                 if (report.verification() != null) {
                     record(store, report);
@@ -149,6 +160,12 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
             terminal.document(Json.write(document("restored", report, null)));
         }
         return ExitCodes.OK;
+    }
+
+    /** --debug also keeps row values in a failing statement's error (personal data, left out by default). */
+    private boolean debug() {
+        var parsed = spec.commandLine().getParseResult();
+        return parsed != null && parsed.hasMatchedOption("--debug");
     }
 
     private void checkOptions() {

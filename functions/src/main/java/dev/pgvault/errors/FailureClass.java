@@ -104,6 +104,9 @@ public enum FailureClass {
                 || t instanceof TargetNotEmptyException) {
             return INVALID_REQUEST;
         }
+        if (t instanceof ForbiddenStatementException) {
+            return INTEGRITY;
+        }
         if (t instanceof RestoreFailedException) {
             return RESTORE;
         }

@@ -12,6 +12,8 @@ import dev.pgvault.errors.TargetNotEmptyException;
 import dev.pgvault.repository.BackupCatalog;
 import dev.pgvault.repository.BackupStore;
 import dev.pgvault.verify.ContentCheck;
+import dev.pgvault.verify.ManifestTrust;
+import dev.pgvault.verify.SignedManifests;
 import dev.pgvault.verify.VerificationResult;
 import dev.pgvault.verify.VerificationStatus;
 import java.io.BufferedInputStream;
@@ -33,10 +35,18 @@ import java.util.List;
 public final class RestoreService {
     private final BackupStore store;
     private final Clock clock;
+    private final ManifestTrust trust;
 
+    /** For scripts given as files ({@link #restoreScript}); backups from a repository are refused, trusting no key. */
     public RestoreService(BackupStore store, Clock clock) {
+        this(store, clock, ManifestTrust.none());
+    }
+
+    /** @param trust which manifest signatures make a backup genuine */
+    public RestoreService(BackupStore store, Clock clock, ManifestTrust trust) {
         this.store = store;
         this.clock = clock;
+        this.trust = trust;
     }
 
     /**
@@ -47,7 +57,9 @@ public final class RestoreService {
                                  Decryptor decryptor, ScriptApplier.Progress progress) {
         BackupCatalog catalog = new BackupCatalog(store);
         String key = catalog.resolve(keyOrLatest, null);
-        Manifest manifest = catalog.manifest(key);
+        // Before a byte of the backup is read: signed by a trusted key, and describing this object.
+        Manifest manifest = SignedManifests.read(store, key, trust.keys(), trust.allowUnsigned(), trust.warn())
+                .manifest();
         Instant started = clock.instant();
         return inTransaction(target, "backup " + key, targetName, options, () -> {
             prepare(target, options);

@@ -66,7 +66,7 @@ class NewerServerTest {
         server.createDatabase("restored");
         RestoreReport report;
         try (Connection target = server.connect("restored")) {
-            report = new RestoreService(store, Clock.systemUTC()).restore(outcome.key(), target, "restored",
+            report = new RestoreService(store, Clock.systemUTC(), TestSigning.trust()).restore(outcome.key(), target, "restored",
                     RestoreOptions.defaults(), Decryptors.none(), ScriptApplier.Progress.NONE);
         }
         assertThat(report.verification().status()).isEqualTo(VerificationStatus.OK);

@@ -1,6 +1,7 @@
 package dev.pgvault.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.pgvault.testing.TestSigning;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -204,7 +205,8 @@ class RestoreRefusalTest {
                 + " INSERT INTO accounts VALUES (1, 'a@example.com')");
         DirectoryStore store = new DirectoryStore(dir);
         Clock clock = Clock.fixed(Instant.parse("2026-11-24T02:00:00Z"), ZoneOffset.UTC);
-        BackupOutcome outcome = new BackupService(store, db::connect, BackupMetrics.NONE, clock, DumpOptions.defaults())
+        BackupOutcome outcome = new BackupService(store, db::connect, BackupMetrics.NONE, clock, DumpOptions.defaults(),
+                TestSigning.key())
                 .run(BackupRequest.unencrypted(BackupKind.DAILY, "auth-db", 6), DumpProgress.NONE);
         String key = outcome.key();
         String original = gunzip(Files.readAllBytes(dir.resolve(key)));
@@ -252,7 +254,8 @@ class RestoreRefusalTest {
 
         DirectoryStore store = new DirectoryStore(dir);
         Clock clock = Clock.fixed(Instant.parse("2026-11-24T02:00:00Z"), ZoneOffset.UTC);
-        String key = new BackupService(store, db::connect, BackupMetrics.NONE, clock, DumpOptions.defaults())
+        String key = new BackupService(store, db::connect, BackupMetrics.NONE, clock, DumpOptions.defaults(),
+                TestSigning.key())
                 .run(BackupRequest.unencrypted(BackupKind.DAILY, "auth-db", 6), DumpProgress.NONE).key();
         String viaBackup = db.newDatabase();
         RestoreReport report = restore(store, clock, key, viaBackup);
@@ -317,12 +320,16 @@ class RestoreRefusalTest {
 
     private RestoreReport restore(DirectoryStore store, Clock clock, String key, String target) throws Exception {
         try (Connection c = db.server().connect(target)) {
-            return new RestoreService(store, clock).restore(key, c, target, RestoreOptions.defaults(), Decryptors.none(),
+            return new RestoreService(store, clock, TestSigning.trust()).restore(key, c, target, RestoreOptions.defaults(), Decryptors.none(),
                     ScriptApplier.Progress.NONE);
         }
     }
 
-    /** Writes a new script under the key and a manifest made consistent with it (no signature exists yet). */
+    /**
+     * Writes a new script under the key and a manifest made consistent with it, signed with the
+     * trusted key: as if the signing key were compromised, so that the statement policy, the
+     * defence behind the signature, is what is tested.
+     */
     private void replace(String key, String script) throws Exception {
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
@@ -334,7 +341,9 @@ class RestoreRefusalTest {
         ObjectNode manifest = (ObjectNode) ManifestCodec.mapper().readTree(Files.readAllBytes(manifestFile));
         manifest.put("sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)));
         manifest.put("storedBytes", stored.length);
-        Files.write(manifestFile, ManifestCodec.mapper().writeValueAsBytes(manifest));
+        byte[] manifestBytes = ManifestCodec.mapper().writeValueAsBytes(manifest);
+        Files.write(manifestFile, manifestBytes);
+        Files.write(dir.resolve(key + ".manifest.json.sig"), TestSigning.key().sign(manifestBytes));
     }
 
     private static String gunzip(byte[] bytes) throws Exception {

@@ -57,7 +57,7 @@ class RestoreServiceTest {
 
     private RestoreReport restore(String backup, String target, RestoreOptions options) throws Exception {
         try (Connection c = db.server().connect(target)) {
-            return new RestoreService(store, clock).restore(backup, c, target, options, dev.pgvault.archive.crypto.Decryptors.none(),
+            return new RestoreService(store, clock, TestSigning.trust()).restore(backup, c, target, options, dev.pgvault.archive.crypto.Decryptors.none(),
                     ScriptApplier.Progress.NONE);
         }
     }

@@ -12,6 +12,12 @@ public final class TestSigning {
 
     private TestSigning() {}
 
+    /** Trusts the test key only; unsigned backups are refused. */
+    public static dev.pgvault.verify.ManifestTrust trust() {
+        return new dev.pgvault.verify.ManifestTrust(
+                dev.pgvault.archive.signing.TrustedKeys.of(java.util.List.of(key().publicKey())), false, m -> { });
+    }
+
     public static synchronized LocalSigningKey key() {
         if (key == null) {
             try {

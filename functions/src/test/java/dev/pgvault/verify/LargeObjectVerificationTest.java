@@ -50,7 +50,7 @@ class LargeObjectVerificationTest {
         String target = db.newDatabase();
         RestoreReport report;
         try (Connection c = db.server().connect(target)) {
-            report = new RestoreService(store, Clock.systemUTC()).restore(outcome.key(), c, target,
+            report = new RestoreService(store, Clock.systemUTC(), TestSigning.trust()).restore(outcome.key(), c, target,
                     RestoreOptions.defaults(), Decryptors.none(), ScriptApplier.Progress.NONE);
         }
         assertThat(report.verification().status()).isEqualTo(VerificationStatus.OK);

@@ -71,7 +71,7 @@ class EncryptedBackupRoundTripTest {
 
     private void restore(String key, String target, Decryptor decryptor) throws Exception {
         try (Connection c = db.server().connect(target)) {
-            new RestoreService(store, clock).restore(key, c, target, RestoreOptions.defaults(), decryptor,
+            new RestoreService(store, clock, TestSigning.trust()).restore(key, c, target, RestoreOptions.defaults(), decryptor,
                     ScriptApplier.Progress.NONE);
         }
     }
