@@ -137,7 +137,7 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
         ManifestSigner signer = signing.signer(invocation);
         BackupStore store = repository.open();
         repositoryLocation = store.location();
-        BackupService service = new BackupService(store, () -> Connections.open(target, cancellation), runMetrics,
+        BackupService service = new BackupService(store, () -> Connections.open(target, cancellation, terminal), runMetrics,
                 Clock.systemUTC(), new DumpOptions(Duration.ofSeconds(lockTimeoutSeconds), keepOwnersAndPrivileges),
                 signer);
         BackupRequest request = new BackupRequest(kind(), name, Compression.GZIP, compressionLevel, encryptor,

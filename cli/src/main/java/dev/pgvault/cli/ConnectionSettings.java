@@ -22,8 +22,8 @@ import java.util.Map;
  *   <tr><td>user</td><td>PGUSER</td><td>the operating system user</td></tr>
  *   <tr><td>database</td><td>PGDATABASE</td><td>the user name</td></tr>
  *   <tr><td>password</td><td>PGPASSWORD</td><td>the PostgreSQL driver reads PGPASSFILE or ~/.pgpass</td></tr>
- *   <tr><td>sslmode</td><td>PGSSLMODE</td><td>the driver's (prefer)</td></tr>
- *   <tr><td>sslrootcert</td><td>PGSSLROOTCERT</td><td>the driver's</td></tr>
+ *   <tr><td>sslmode</td><td>PGSSLMODE</td><td>by host: verify-full for RDS, require elsewhere, prefer on this machine (see DatabaseTarget's TLS policy)</td></tr>
+ *   <tr><td>sslrootcert</td><td>PGSSLROOTCERT</td><td>the RDS bundle for RDS hosts</td></tr>
  * </table>
  *
  * <p>The password file is left to the driver on purpose: pgjdbc (42.7) looks it up itself,

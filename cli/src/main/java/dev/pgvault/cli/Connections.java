@@ -16,13 +16,19 @@ import java.sql.SQLException;
 final class Connections {
     private Connections() {}
 
-    static Connection open(DatabaseTarget target, Cancellation cancellation) {
+    /** Opens the connection and tells {@code terminal} once how it is protected (which TLS, or none and why). */
+    static Connection open(DatabaseTarget target, Cancellation cancellation, Terminal terminal) {
         Connection connection;
         try {
             connection = target.connect(); // a failure to connect is already one line (DatabaseUnavailableException)
         } catch (SQLException e) {
             throw new DatabaseUnavailableException("could not connect to " + target + ": "
                     + DatabaseErrors.describeConnectionFailure(e, target.host(), target.port()), e);
+        }
+        try {
+            terminal.say("connected to " + target + ": " + target.negotiatedTls(connection).line());
+        } catch (SQLException e) {
+            terminal.say("connected to " + target + " (could not read its TLS status: " + e.getMessage() + ")");
         }
         cancellation.onCancel(() -> abort(connection));
         return connection;

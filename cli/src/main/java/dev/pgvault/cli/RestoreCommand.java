@@ -134,7 +134,7 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
         ProgressReporter progress = new ProgressReporter(terminal);
         RestoreReport report;
         Cancellation cancellation = invocation.signals().begin(new Cancellation());
-        try (Connection connection = Connections.open(target, cancellation)) {
+        try (Connection connection = Connections.open(target, cancellation, terminal)) {
             if (file != null) {
                 try (InputStream script = Files.newInputStream(file)) {
                     report = new RestoreService(null, Clock.systemUTC()).restoreScript(script, file.toString(),

@@ -127,6 +127,8 @@ public final class BackupService {
                                        DumpProgress progress, Cancellation cancellation, Runnable stop)
             throws SQLException {
         SourceDatabase source = SourceDatabase.inspect(connection);
+        LOG.info("connected to {}: {}", source.identity().describe(),
+                dev.pgvault.config.DatabaseTarget.negotiatedTlsOf(connection).line());
         if (source.userTables() == 0 && !request.allowEmpty()) {
             throw new WrongSourceException("database " + source.identity().describe() + " holds no user tables:"
                     + " is it the right database? (allow it with --allow-empty or PGVAULT_ALLOW_EMPTY=true)");
