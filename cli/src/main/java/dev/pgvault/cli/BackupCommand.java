@@ -134,9 +134,9 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
         BackupKey.checkName(name);
         target = database.target(invocation);
         Encryptor encryptor = encryption.encryptor(); // bad key options fail before anything is touched
-        ManifestSigner signer = signing.signer(invocation);
         BackupStore store = repository.open();
         repositoryLocation = store.location();
+        ManifestSigner signer = signing.signer(invocation); // after the repository: a failed command creates no key
         BackupService service = new BackupService(store, () -> Connections.open(target, cancellation, terminal), runMetrics,
                 Clock.systemUTC(), new DumpOptions(Duration.ofSeconds(lockTimeoutSeconds), keepOwnersAndPrivileges),
                 signer);

@@ -208,6 +208,10 @@ public final class BackupService {
      * that died between its upload and its manifest. It is not a backup; ours replaces it.
      */
     private void removeOrphan(BackupKey key) {
+        int aborted = store.abortUnfinished(key.key());
+        if (aborted > 0) {
+            LOG.warn("aborted {} unfinished upload(s) of {} left by a run that died", aborted, key);
+        }
         for (String orphan : List.of(key.key(), signatureKey(key))) {
             if (store.stat(orphan).isPresent()) {
                 LOG.warn("removing {}: an interrupted run left it without a manifest", orphan);

@@ -80,6 +80,13 @@ public interface BackupStore {
      */
     List<UnfinishedUpload> listUnfinished(String prefix);
 
+    /**
+     * Aborts every unfinished upload of exactly {@code key}, discarding what it had written, and
+     * returns how many there were. Only for a run that holds the key's lock and has not started
+     * its own upload yet: then every such upload belongs to a run that died.
+     */
+    int abortUnfinished(String key);
+
     default byte[] read(String key) {
         try (InputStream in = open(key)) {
             return in.readAllBytes();

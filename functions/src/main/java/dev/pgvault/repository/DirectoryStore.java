@@ -278,6 +278,27 @@ public final class DirectoryStore implements BackupStore {
         return unfinished;
     }
 
+    @Override
+    public int abortUnfinished(String key) {
+        Path dir = root.resolve(TEMP_DIRECTORY);
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int aborted = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Matcher m = PARTIAL_NAME.matcher(file.getFileName().toString());
+                if (m.matches() && URLDecoder.decode(m.group(2), StandardCharsets.UTF_8).equals(Keys.check(key))
+                        && Files.deleteIfExists(file)) {
+                    aborted++;
+                }
+            }
+        } catch (IOException e) {
+            throw failure("could not remove the unfinished writes of " + key + " in " + dir, e);
+        }
+        return aborted;
+    }
+
     /** A content hash as version tag: equal content, equal tag, in any process. */
     static String etag(byte[] content) {
         try {

@@ -199,6 +199,22 @@ public final class S3Store implements BackupStore {
     }
 
     @Override
+    public int abortUnfinished(String key) {
+        String objectKey = fullKey(key);
+        return call("abort the unfinished uploads of " + key, () -> {
+            int aborted = 0;
+            for (var upload : s3.listMultipartUploadsPaginator(ListMultipartUploadsRequest.builder().bucket(bucket)
+                    .prefix(objectKey).build()).uploads()) {
+                if (upload.key().equals(objectKey)) {
+                    s3.abortMultipartUpload(b -> b.bucket(bucket).key(objectKey).uploadId(upload.uploadId()));
+                    aborted++;
+                }
+            }
+            return aborted;
+        });
+    }
+
+    @Override
     public List<UnfinishedUpload> listUnfinished(String keyPrefix) {
         String listPrefix = prefix.isEmpty() ? keyPrefix : prefix + "/" + keyPrefix;
         return call("list the unfinished uploads under " + (keyPrefix.isEmpty() ? "the repository" : keyPrefix), () -> {

@@ -177,6 +177,19 @@ class BackupServiceTest {
     }
 
     @Test
+    void aRunTakingOverADeadRunsKeyDiscardsItsUnfinishedUpload() throws Exception {
+        String lock = "daily/auth-db-backup-2026-11-24.sql.gz.lock";
+        store.putIfAbsent(lock, lease("dead", NOON.minusSeconds(1), 3));
+        var dead = store.create("daily/auth-db-backup-2026-11-24.sql.gz", -1); // killed mid-upload
+        dead.write(new byte[4096]);
+
+        assertThat(service(NOON).run(daily(), DumpProgress.NONE).written()).isTrue();
+
+        assertThat(store.listUnfinished("")).isEmpty();
+        assertThat(new BackupCatalog(store).incomplete()).isEmpty();
+    }
+
+    @Test
     void anExpiredLockIsTakenOverAtOnce() {
         String lock = "daily/auth-db-backup-2026-11-24.sql.gz.lock";
         store.putIfAbsent(lock, lease("dead", NOON.minusSeconds(1), 3));

@@ -233,6 +233,23 @@ abstract class BackupStoreContract {
     }
 
     @Test
+    void theUnfinishedUploadsOfAKeyAreAbortedAndNoOthers() throws Exception {
+        BackupStore store = store();
+        // A dead run's upload of the key (still open: its process was killed), and one of another key.
+        PendingObject dead = store.create("daily/k.sql.gz", -1);
+        dead.write(new byte[1024]);
+        PendingObject other = store.create("daily/k.sql.gz.other.sql.gz", -1);
+        other.write(new byte[16]);
+
+        assertThat(store.abortUnfinished("daily/k.sql.gz")).isEqualTo(1);
+
+        assertThat(store.listUnfinished("")).extracting(UnfinishedUpload::key)
+                .containsExactly("daily/k.sql.gz.other.sql.gz");
+        assertThat(store.abortUnfinished("daily/k.sql.gz")).isZero();
+        other.abort();
+    }
+
+    @Test
     void aCommittedWriteIsNoLongerUnfinished() throws Exception {
         BackupStore store = store();
         try (PendingObject pending = store.create("manual/c.sql.gz", -1)) {

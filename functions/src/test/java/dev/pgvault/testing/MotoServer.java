@@ -34,6 +34,12 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  */
 public final class MotoServer implements BeforeAllCallback, AfterAllCallback {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** moto_server's own main, with {@code threaded=False}. */
+    private static final String SERIAL_SERVER = String.join("\n",
+            "import sys",
+            "from werkzeug.serving import run_simple",
+            "from moto.server import DomainDispatcherApplication, create_backend_app",
+            "run_simple(sys.argv[1], int(sys.argv[2]), DomainDispatcherApplication(create_backend_app), threaded=False)");
     private static final AtomicInteger BUCKETS = new AtomicInteger();
 
     private Process process;
@@ -48,7 +54,12 @@ public final class MotoServer implements BeforeAllCallback, AfterAllCallback {
                         + " (.ci/run does where it is missing)"));
         log = Files.createTempFile("moto-server", ".log");
         port = freePort();
-        process = new ProcessBuilder(executable.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
+        // moto_server serves requests on many threads, and its conditional writes are not atomic across
+        // them (two racing If-None-Match writers both won under load), while S3 guarantees one winner.
+        // So the same application is served here one request at a time, by the Python moto_server uses.
+        List<String> command = List.of(find("python3").map(Path::toString).orElse("python3"), "-c", SERIAL_SERVER,
+                "127.0.0.1", Integer.toString(port));
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
