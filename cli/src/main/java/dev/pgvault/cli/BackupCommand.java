@@ -150,8 +150,9 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
         Manifest m = outcome.manifest();
         String where = repositoryLocation + "/" + outcome.key();
         switch (outcome.status()) {
-            case WRITTEN -> terminal.say(String.format("backed up %s to %s: %d tables, %,d rows, %s -> %s stored,"
-                            + " %s, sha256 %s", target, where, m.tables().size(), m.totalRows(), Terminal.bytes(m.rawBytes()),
+            case WRITTEN -> terminal.say(String.format("backed up %s to %s: %s, %s, %s -> %s stored,"
+                            + " %s, sha256 %s", target, where, Terminal.count(m.tables().size(), "table"),
+                    Terminal.count(m.totalRows(), "row"), Terminal.bytes(m.rawBytes()),
                     Terminal.bytes(m.storedBytes()), Terminal.seconds(Duration.ofMillis(m.durationMillis())),
                     m.sha256().substring(0, 16)));
             case ALREADY_COMPLETE -> terminal.say("already complete: " + where

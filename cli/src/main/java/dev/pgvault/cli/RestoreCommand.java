@@ -152,8 +152,8 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
         } finally {
             invocation.signals().end();
         }
-        terminal.say(String.format("restored %s into %s: %d tables, %,d rows, %s%s", report.source(), report.target(),
-                report.tables(), report.rows(), Terminal.seconds(report.duration()),
+        terminal.say(String.format("restored %s into %s: %s, %s, %s%s", report.source(), report.target(),
+                Terminal.count(report.tables(), "table"), Terminal.count(report.rows(), "row"), Terminal.seconds(report.duration()),
                 report.verification() == null ? " (not verified: " + (noVerify ? "--no-verify" : "no manifest") + ")"
                         : ", verified against the manifest"));
         if (json) {

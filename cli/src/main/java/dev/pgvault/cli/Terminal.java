@@ -89,6 +89,11 @@ public final class Terminal {
         err.println("pgvault: " + line);
     }
 
+    /** "1 table", "2 tables". */
+    public static String count(long n, String noun) {
+        return String.format("%,d %s%s", n, noun, n == 1 ? "" : "s");
+    }
+
     public static String bytes(long bytes) {
         if (bytes < 1024) {
             return bytes + " B";

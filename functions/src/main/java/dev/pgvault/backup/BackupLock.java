@@ -90,6 +90,7 @@ final class BackupLock implements AutoCloseable {
                               LeaseTimes times, Runnable onLost, Cancellation cancellation) throws Held {
         long watchUntil = System.nanoTime() + times.lease().plus(times.heartbeat()).toNanos();
         String firstSeenEtag = null;
+        boolean warned = false;
         long pollMillis = Math.max(50, times.heartbeat().toMillis() / 3);
         while (true) {
             cancellation.check();
@@ -123,6 +124,12 @@ final class BackupLock implements AutoCloseable {
                 throw new Held(holderOf(theirs)); // changed under us all along: alive
             }
             if (firstSeenEtag == null) {
+                if (!warned) {
+                    warned = true;
+                    LOG.warn("{} is held by {}; watching it for up to {} s to tell a live run from a dead one", lockKey,
+                            theirs == null ? "an unreadable lease" : "run " + theirs.runId() + " (" + theirs.owner() + ")",
+                            times.lease().plus(times.heartbeat()).toSeconds());
+                }
                 firstSeenEtag = current.get().etag();
             }
             sleep(pollMillis, cancellation);

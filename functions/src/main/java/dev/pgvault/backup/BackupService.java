@@ -111,7 +111,7 @@ public final class BackupService {
             Runnable stop = () -> abortQuietly(connection);
             cancellation.onCancel(stop);
             try {
-                return runConnected(key, request, started, connection, progress, cancellation, stop);
+                return runConnected(key, request, connection, progress, cancellation, stop);
             } finally {
                 cancellation.forget(stop);
             }
@@ -123,7 +123,7 @@ public final class BackupService {
         }
     }
 
-    private BackupOutcome runConnected(BackupKey key, BackupRequest request, Instant started, Connection connection,
+    private BackupOutcome runConnected(BackupKey key, BackupRequest request, Connection connection,
                                        DumpProgress progress, Cancellation cancellation, Runnable stop)
             throws SQLException {
         SourceDatabase source = SourceDatabase.inspect(connection);
@@ -157,7 +157,9 @@ public final class BackupService {
             Optional<Manifest> previous = previousBackup(request.backupName(), source.identity());
             Manifest manifest;
             try {
-                manifest = write(key, request, started, connection, source.identity(), progress, lock, cancellation);
+                // The backup's own duration starts here, not before a wait for another run's lock.
+                manifest = write(key, request, clock.instant(), connection, source.identity(), progress, lock,
+                        cancellation);
             } catch (RuntimeException | SQLException | IOException e) {
                 if (lock.lostBecause() != null) {
                     throw new LockLostException("backup " + key + " stopped: " + lock.lostBecause()
