@@ -16,6 +16,7 @@ import dev.pgvault.dump.Dumper;
 import dev.pgvault.errors.BackupFailedException;
 import dev.pgvault.errors.ConfigurationException;
 import dev.pgvault.errors.DatabaseUnavailableException;
+import dev.pgvault.errors.IntegrityException;
 import dev.pgvault.errors.InvalidRequestException;
 import dev.pgvault.errors.LockLostException;
 import dev.pgvault.errors.ObjectExistsException;
@@ -32,6 +33,7 @@ import dev.pgvault.repository.BackupStore;
 import dev.pgvault.repository.PendingObject;
 import dev.pgvault.repository.Versioned;
 import dev.pgvault.run.Cancellation;
+import dev.pgvault.verify.SignedManifests;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -182,16 +184,20 @@ public final class BackupService {
 
     /** The outcome when a manifest is already under the key: complete if of this source, else refused. */
     private Optional<BackupOutcome> alreadyComplete(BackupKey key, Manifest.Source source, BackupRequest request) {
-        Optional<Versioned> existing = store.readVersioned(key.manifestKey());
-        if (existing.isEmpty()) {
+        if (store.stat(key.manifestKey()).isEmpty()) {
             return Optional.empty();
         }
-        Manifest manifest = ManifestCodec.decode(existing.get().content(), key.manifestKey());
         // A manifest we did not sign must not make the day's backup stand down: a forger who can
         // write to the bucket could otherwise stop every backup with one planted file.
-        TrustedKeys.of(List.of(signer.publicKey())).verify(key.manifestKey(), existing.get().content(),
-                store.readVersioned(signatureKey(key)).map(Versioned::content),
-                manifest.signing() == null ? null : manifest.signing().keyId());
+        Manifest manifest;
+        try {
+            manifest = SignedManifests.read(store, key.key(), TrustedKeys.of(List.of(signer.publicKey())), false,
+                    LOG::warn).manifest();
+        } catch (IntegrityException e) {
+            throw new IntegrityException("a manifest this deployment did not sign is already under " + key
+                    + " (" + e.getMessage() + "). It is not taken as today's backup: check who wrote it, remove it"
+                    + " and its object, then run the backup again", e);
+        }
         boolean same = manifest.source() != null ? manifest.source().sameAs(source)
                 : manifest.database().name().equals(source.database());
         if (!same) {
@@ -369,7 +375,8 @@ public final class BackupService {
         if (e instanceof UnsupportedObjectException || e instanceof ConfigurationException
                 || e instanceof InvalidRequestException || e instanceof WrongSourceException
                 || e instanceof DatabaseUnavailableException || e instanceof RunCancelledException
-                || e instanceof BackupFailedException || e instanceof LockLostException) {
+                || e instanceof BackupFailedException || e instanceof LockLostException
+                || e instanceof IntegrityException) {
             return e;
         }
         return new BackupFailedException("backup " + key + " to " + store.location() + " failed: " + e.getMessage()

@@ -190,6 +190,19 @@ class BackupServiceTest {
     }
 
     @Test
+    void aPlantedManifestDoesNotMakeTheDaysBackupStandDown() {
+        // Someone who can write to the bucket, but not sign, plants today's manifest before 02:00.
+        BackupOutcome genuine = service(NOON.minus(Duration.ofDays(1))).run(daily(), DumpProgress.NONE);
+        store.put("daily/auth-db-backup-2026-11-24.sql.gz.manifest.json",
+                store.read(genuine.key() + ".manifest.json"));
+
+        assertThatThrownBy(() -> service(NOON).run(daily(), DumpProgress.NONE))
+                .isInstanceOf(dev.pgvault.errors.IntegrityException.class)
+                .hasMessageContaining("a manifest this deployment did not sign is already under"
+                        + " daily/auth-db-backup-2026-11-24.sql.gz");
+    }
+
+    @Test
     void anExpiredLockIsTakenOverAtOnce() {
         String lock = "daily/auth-db-backup-2026-11-24.sql.gz.lock";
         store.putIfAbsent(lock, lease("dead", NOON.minusSeconds(1), 3));
