@@ -223,7 +223,15 @@ public final class BackupService {
         for (String orphan : List.of(key.key(), signatureKey(key))) {
             if (store.stat(orphan).isPresent()) {
                 LOG.warn("removing {}: an interrupted run left it without a manifest", orphan);
-                store.delete(orphan);
+                try {
+                    store.delete(orphan);
+                } catch (StorageException e) {
+                    // Under least privilege the backup role may not delete backups: an operator must.
+                    throw new StorageException("backup " + key + ": an interrupted run left " + orphan + " without a"
+                            + " manifest, and this run may not delete it (" + e.getMessage() + "); nothing was written."
+                            + " Look at it and remove it as an operator (aws s3 rm " + store.location() + "/" + orphan
+                            + "), then take a manual backup; tomorrow's key is not affected", false, e);
+                }
             }
         }
     }

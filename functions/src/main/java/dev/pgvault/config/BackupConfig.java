@@ -2,18 +2,23 @@ package dev.pgvault.config;
 
 import dev.pgvault.archive.Compression;
 import dev.pgvault.dump.DumpOptions;
+import dev.pgvault.errors.ConfigurationException;
 import dev.pgvault.repository.BackupKey;
+import dev.pgvault.repository.ObjectLock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The backup function's configuration, read from its environment once at start and validated
  * before any work. Secrets are references (a Secrets Manager ARN), never values.
+ *
+ * @param objectLock the S3 Object Lock retention put on backups, manifests and signatures; null for none
  */
 public record BackupConfig(String bucket, String prefix, String backupName, String databaseSecret, String signingKey,
                            String databaseName, int compressionLevel, Duration lockTimeout, String metricsNamespace,
                            EncryptionConfig encryption, boolean keepOwnersAndPrivileges, boolean allowEmpty,
-                           Duration watchdogMargin) {
+                           Duration watchdogMargin, ObjectLock objectLock) {
 
     public static final String BUCKET = "PGVAULT_BUCKET";
     public static final String PREFIX = "PGVAULT_PREFIX";
@@ -32,6 +37,14 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
     public static final String METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE";
     /** "true" writes OWNER TO and GRANT/REVOKE into backups (default "false": restorable by any role). */
     public static final String KEEP_OWNERS_AND_PRIVILEGES = "PGVAULT_KEEP_OWNERS_AND_PRIVILEGES";
+    /**
+     * "governance" or "compliance": write backups, manifests and signatures with that S3 Object Lock
+     * retention (the bucket must have Object Lock enabled); "none" (the default) for none.
+     */
+    public static final String OBJECT_LOCK_MODE = "PGVAULT_OBJECT_LOCK_MODE";
+    /** Days each backup is retained under Object Lock from its upload; required with a mode other than none. */
+    public static final String OBJECT_LOCK_DAYS = "PGVAULT_OBJECT_LOCK_DAYS";
+    static final int MAX_OBJECT_LOCK_DAYS = 36_500;
 
     /** What the template must set for this function. */
     public static final List<String> REQUIRED_VARIABLES = List.of(BUCKET, BACKUP_NAME, DATABASE_SECRET, SIGNING_KEY);
@@ -40,9 +53,8 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
         String backupName = env.optional(BACKUP_NAME, "auth-db");
         try {
             BackupKey.checkName(backupName);
-        } catch (dev.pgvault.errors.ConfigurationException e) {
-            throw new dev.pgvault.errors.ConfigurationException("environment variable " + BACKUP_NAME + ": "
-                    + e.getMessage());
+        } catch (ConfigurationException e) {
+            throw new ConfigurationException("environment variable " + BACKUP_NAME + ": " + e.getMessage());
         }
         return new BackupConfig(
                 env.required(BUCKET),
@@ -57,7 +69,34 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
                 EncryptionConfig.from(env),
                 flag(env, KEEP_OWNERS_AND_PRIVILEGES),
                 flag(env, ALLOW_EMPTY),
-                Duration.ofSeconds(env.integer(WATCHDOG_MARGIN_SECONDS, 60, 1, 600)));
+                Duration.ofSeconds(env.integer(WATCHDOG_MARGIN_SECONDS, 60, 1, 600)),
+                objectLock(env));
+    }
+
+    /** The Object Lock retention for uploads, if any. */
+    public Optional<ObjectLock> retention() {
+        return Optional.ofNullable(objectLock);
+    }
+
+    /** {@link #OBJECT_LOCK_MODE} and {@link #OBJECT_LOCK_DAYS}: null for none. */
+    static ObjectLock objectLock(Environment env) {
+        String mode = env.optional(OBJECT_LOCK_MODE, "none");
+        if (mode.equalsIgnoreCase("none")) {
+            return null;
+        }
+        ObjectLock.Mode parsed;
+        try {
+            parsed = ObjectLock.Mode.parse(mode);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("environment variable " + OBJECT_LOCK_MODE
+                    + " must be one of none, governance, compliance, got '" + mode + "'");
+        }
+        if (env.optional(OBJECT_LOCK_DAYS).isEmpty()) {
+            throw new ConfigurationException("environment variable " + OBJECT_LOCK_DAYS + " is required when "
+                    + OBJECT_LOCK_MODE + " is " + mode.toLowerCase(java.util.Locale.ROOT)
+                    + " (how many days each backup is kept under Object Lock)");
+        }
+        return ObjectLock.days(parsed, env.integer(OBJECT_LOCK_DAYS, 0, 1, MAX_OBJECT_LOCK_DAYS));
     }
 
     /** How the dump is taken. */
@@ -68,7 +107,7 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
     private static boolean flag(Environment env, String name) {
         String value = env.optional(name, "false").strip();
         if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-            throw new dev.pgvault.errors.ConfigurationException("environment variable " + name
+            throw new ConfigurationException("environment variable " + name
                     + " must be true or false, got '" + value + "'");
         }
         return Boolean.parseBoolean(value);

@@ -5,7 +5,7 @@ import dev.pgvault.archive.crypto.Encryptors;
 import dev.pgvault.archive.crypto.Passphrase;
 import dev.pgvault.errors.ConfigurationException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,15 +33,42 @@ public record EncryptionConfig(Mode mode, String passphraseRef, List<String> rec
                             + MODE + " is openssl (a Secrets Manager ARN or ssm:/parameter holding the passphrase)")),
                     List.of(), iterations);
             case PGP -> {
-                List<String> refs = Arrays.stream(env.optional(RECIPIENT_KEY_REFS, "").split(","))
-                        .map(String::strip).filter(s -> !s.isEmpty()).toList();
-                if (refs.isEmpty()) {
+                if (env.optional(RECIPIENT_KEY_REFS).isEmpty()) {
                     throw new ConfigurationException("environment variable " + RECIPIENT_KEY_REFS + " is required when "
                             + MODE + " is pgp (comma-separated references to recipients' public keys)");
                 }
-                yield new EncryptionConfig(mode, null, refs, iterations);
+                yield new EncryptionConfig(mode, null, references(env, RECIPIENT_KEY_REFS), iterations);
             }
         };
+    }
+
+    /**
+     * A comma-separated list of secret references: each element trimmed of spaces around it; an
+     * empty element (two commas, a comma at either end), an element with a space inside it, or the
+     * same reference twice is refused naming the variable and the element's position (references
+     * are not echoed, as for every variable that may point at a secret).
+     */
+    static List<String> references(Environment env, String name) {
+        String raw = env.optional(name, "");
+        String[] elements = raw.split(",", -1);
+        List<String> references = new ArrayList<>();
+        for (int i = 0; i < elements.length; i++) {
+            String element = elements[i].strip();
+            String where = "environment variable " + name + ": element " + (i + 1) + " of " + elements.length;
+            if (element.isEmpty()) {
+                throw new ConfigurationException(where + " is empty (a stray comma?); give comma-separated references"
+                        + " such as arn:aws:secretsmanager:...:secret:a,arn:aws:secretsmanager:...:secret:b");
+            }
+            if (element.codePoints().anyMatch(Character::isWhitespace)) {
+                throw new ConfigurationException(where + " contains a space or line break; a reference (a Secrets"
+                        + " Manager ARN or name, or ssm:/parameter) has none");
+            }
+            if (references.contains(element)) {
+                throw new ConfigurationException(where + " repeats element " + (references.indexOf(element) + 1));
+            }
+            references.add(element);
+        }
+        return List.copyOf(references);
     }
 
     /** Reads the key material (once, through the resolver's cache) and builds the encryptor. */

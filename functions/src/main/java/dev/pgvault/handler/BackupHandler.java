@@ -93,7 +93,8 @@ public final class BackupHandler implements RequestHandler<Map<String, Object>, 
         SecretResolver secrets = aws.secretResolver(); // one per invocation: each secret read once
         DatabaseTarget database = DatabaseTarget.parseSecret(secrets.resolve(settings.databaseSecret()),
                 "secret " + settings.databaseSecret(), settings.databaseName());
-        BackupService service = new BackupService(new S3Store(aws.s3(), settings.bucket(), settings.prefix()),
+        BackupService service = new BackupService(new S3Store(aws.s3(), settings.bucket(), settings.prefix(),
+                settings.objectLock()),
                 database::connect, metrics, clock, settings.dumpOptions(), signer(aws, settings));
         BackupRequest request = new BackupRequest(kind, settings.backupName(), Compression.GZIP,
                 settings.compressionLevel(), settings.encryption().encryptor(secrets),

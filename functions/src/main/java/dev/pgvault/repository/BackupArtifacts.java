@@ -37,22 +37,32 @@ public final class BackupArtifacts {
     /** Files pgvault keeps beside a backup object, named {@code <object key><suffix>}. */
     public enum Sidecar {
         /** Written last; a backup without it is not a backup. */
-        MANIFEST(".manifest.json"),
-        /** The last verified restore. */
-        VERIFICATION(".verification.json"),
-        /** The lease of the run writing the backup. */
-        LOCK(".lock"),
+        MANIFEST(".manifest.json", true),
+        /** The last verified restore; rewritten by each verification. */
+        VERIFICATION(".verification.json", false),
+        /** The lease of the run writing the backup; renewed every few seconds, deleted at the run's end. */
+        LOCK(".lock", false),
         /** The manifest's detached signature ({@code <key>.manifest.json.sig}), written just before the manifest. */
-        MANIFEST_SIGNATURE(".manifest.json.sig");
+        MANIFEST_SIGNATURE(".manifest.json.sig", true);
 
         private final String suffix;
+        private final boolean retained;
 
-        Sidecar(String suffix) {
+        Sidecar(String suffix, boolean retained) {
             this.suffix = suffix;
+            this.retained = retained;
         }
 
         public String suffix() {
             return suffix;
+        }
+
+        /**
+         * Whether this sidecar is part of what a backup is, and so kept under S3 Object Lock like the
+         * backup object: the manifest and its signature are; a lock or verification record is not.
+         */
+        public boolean retainedUnderObjectLock() {
+            return retained;
         }
 
         /** This sidecar's key for the backup object {@code objectKey}. */
@@ -83,6 +93,28 @@ public final class BackupArtifacts {
     /** Every suffix a backup object can have, e.g. {@code .sql.gz}, {@code .sql.gz.gpg}. */
     public static Set<String> objectSuffixes() {
         return OBJECT_SUFFIXES;
+    }
+
+    /**
+     * Whether {@code key} (relative to the repository) gets an Object Lock retain-until date when
+     * written: a backup object, or the manifest or signature of one. Anything else (a lock, a
+     * verification record, a key this catalog does not know) is written without retention, so it
+     * stays deletable.
+     */
+    public static boolean retainedUnderObjectLock(String key) {
+        if (key == null) {
+            return false;
+        }
+        if (BackupKey.parse(key).isPresent()) {
+            return true;
+        }
+        for (Sidecar sidecar : Sidecar.values()) {
+            if (sidecar.retainedUnderObjectLock() && key.endsWith(sidecar.suffix())
+                    && BackupKey.parse(key.substring(0, key.length() - sidecar.suffix().length())).isPresent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether {@code suffix} (from {@code .sql} on) is a backup object's. */

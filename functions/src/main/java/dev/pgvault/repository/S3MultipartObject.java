@@ -218,6 +218,8 @@ final class S3MultipartObject extends PendingObject {
         Optional<HeadObjectResponse> there;
         try {
             there = store.head(key);
+        } catch (S3Store.HeadDenied denied) {
+            return afterFailedCompletionUnseen(completion);
         } catch (StorageException e) {
             abort(); // harmless if the completion did succeed: aborting never removes a completed object
             throw new StorageException("could not tell whether the upload of " + key + " to " + store.location()
@@ -237,6 +239,35 @@ final class S3MultipartObject extends PendingObject {
                     + " run); this upload was discarded and that object left as it was");
         }
         throw store.failure("could not complete the upload of " + key, completion);
+    }
+
+    /**
+     * A completion failed and this role may not look at the object's metadata (no
+     * {@code s3:GetObject} on backups: least privilege), so the upload token cannot be read. The
+     * listing tells whether an object is there: none means the completion did not land. One that is
+     * there may be ours (the answer to our completion lost) or another run's: this cannot be told
+     * apart without reading it, so the run fails saying so rather than write a manifest beside an
+     * object that may not be the one it describes.
+     */
+    private StoredObject afterFailedCompletionUnseen(SdkException completion) {
+        Optional<StoredObject> listed;
+        try {
+            listed = store.listed(key);
+        } catch (StorageException e) {
+            abort();
+            throw new StorageException("could not tell whether the upload of " + key + " to " + store.location()
+                    + " completed: completing it failed (" + S3Store.describe(completion) + ") and listing the key"
+                    + " failed too (" + e.getMessage() + "); look at " + key + " before writing it again", true, e);
+        }
+        abort(); // harmless if the completion did succeed: aborting never removes a completed object
+        if (listed.isEmpty()) {
+            throw store.failure("could not complete the upload of " + key, completion);
+        }
+        throw new StorageException("could not tell whether the object now under " + key + " in " + store.location()
+                + " is this upload's: completing it failed (" + S3Store.describe(completion) + "), an object of "
+                + listed.get().size() + " bytes (this upload: " + written + ") is there, and this role may not read"
+                + " it to compare; it was left as it is: an operator can check it, or remove it, before " + key
+                + " is written again", false, completion);
     }
 
     /** 412: the key is taken; NoSuchUpload: our upload is gone, perhaps completed by an earlier attempt. */

@@ -3,6 +3,7 @@ package dev.pgvault.repository;
 import dev.pgvault.errors.BackupNotFoundException;
 import dev.pgvault.errors.StorageException;
 import java.io.InputStream;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -44,6 +46,15 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * ({@link ResumingObjectStream}). Whether a failure is retryable is decided here
  * ({@link #isRetryable}); the SDK has already retried it ({@link S3Retries}) when the client was
  * built the way pgvault builds them.
+ *
+ * <p>With an {@link ObjectLock} setting, what {@link BackupArtifacts#retainedUnderObjectLock} names
+ * (backup objects, manifests, signatures) is written with that retention (mode and retain-until
+ * date on the CreateMultipartUpload or PutObject itself, so no version ever exists unprotected);
+ * locks and everything else are written without, and stay deletable.
+ *
+ * <p>A role that may not read backup objects (the backup function's: least privilege) cannot HEAD
+ * them either (S3 answers 403 whether the object exists or not); {@link #stat} then asks the listing,
+ * which needs only {@code s3:ListBucket}.
  */
 public final class S3Store implements BackupStore {
     static final int PARTS_IN_FLIGHT = 2;
@@ -53,19 +64,37 @@ public final class S3Store implements BackupStore {
     private final String prefix;
     private final PartSizing sizing;
     private final Backoff readRetries;
+    private final Optional<ObjectLock> objectLock;
+    private final Clock clock;
     private final ExecutorService uploads;
 
     public S3Store(S3Client s3, String bucket, String prefix) {
-        this(s3, bucket, prefix, PartSizing.standard(), Backoff.READS);
+        this(s3, bucket, prefix, (ObjectLock) null);
+    }
+
+    /**
+     * A store that puts {@code objectLock}'s retention on every backup object, manifest and signature
+     * it writes ({@code null}: none). The bucket must have Object Lock enabled.
+     */
+    public S3Store(S3Client s3, String bucket, String prefix, ObjectLock objectLock) {
+        this(s3, bucket, prefix, PartSizing.standard(), Backoff.READS, objectLock, Clock.systemUTC());
     }
 
     /** With other part sizes or read retries: tests use small ones. */
     S3Store(S3Client s3, String bucket, String prefix, PartSizing sizing, Backoff readRetries) {
+        this(s3, bucket, prefix, sizing, readRetries, null, Clock.systemUTC());
+    }
+
+    /** Everything chosen: tests also set the clock that retain-until dates count from. */
+    S3Store(S3Client s3, String bucket, String prefix, PartSizing sizing, Backoff readRetries, ObjectLock objectLock,
+            Clock clock) {
         this.s3 = s3;
         this.bucket = bucket;
         this.prefix = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
         this.sizing = sizing;
         this.readRetries = readRetries;
+        this.objectLock = Optional.ofNullable(objectLock);
+        this.clock = clock;
         this.uploads = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "s3-part-upload");
             thread.setDaemon(true);
@@ -78,6 +107,16 @@ public final class S3Store implements BackupStore {
         return "s3://" + bucket + (prefix.isEmpty() ? "" : "/" + prefix);
     }
 
+    /** The retention this store puts on backups, if any. */
+    public Optional<ObjectLock> objectLock() {
+        return objectLock;
+    }
+
+    /** The retention for a write of {@code key} now: present only for what the catalog says is kept. */
+    private Optional<ObjectLock> retentionFor(String key) {
+        return objectLock.filter(lock -> BackupArtifacts.retainedUnderObjectLock(key));
+    }
+
     /** {@code expectedSize} is not used: parts are sized the same whatever it is, see {@link PartSizing}. */
     @Override
     public PendingObject create(String key, long expectedSize) {
@@ -87,10 +126,12 @@ public final class S3Store implements BackupStore {
     S3MultipartObject createUpload(String key) {
         String objectKey = fullKey(key);
         String token = UUID.randomUUID().toString();
-        String uploadId = call("start uploading " + key, () -> s3.createMultipartUpload(
-                CreateMultipartUploadRequest.builder().bucket(bucket).key(objectKey)
-                        .metadata(Map.of(S3MultipartObject.UPLOAD_TOKEN, token))
-                        .checksumAlgorithm(ChecksumAlgorithm.SHA256).build()).uploadId());
+        CreateMultipartUploadRequest.Builder request = CreateMultipartUploadRequest.builder().bucket(bucket)
+                .key(objectKey).metadata(Map.of(S3MultipartObject.UPLOAD_TOKEN, token))
+                .checksumAlgorithm(ChecksumAlgorithm.SHA256);
+        retentionFor(key).ifPresent(lock -> request.objectLockMode(ObjectLockMode.fromValue(lock.s3Mode()))
+                .objectLockRetainUntilDate(lock.retainUntil(clock.instant())));
+        String uploadId = call("start uploading " + key, () -> s3.createMultipartUpload(request.build()).uploadId());
         return new S3MultipartObject(this, s3, uploads, bucket, key, objectKey, uploadId, token, sizing);
     }
 
@@ -108,12 +149,24 @@ public final class S3Store implements BackupStore {
         }
     }
 
+    /**
+     * The object's size, date and class: from HEAD, or, when HEAD is denied (a role without
+     * {@code s3:GetObject} on the key, which S3 answers 403 whether the object exists or not), from
+     * the listing.
+     */
     @Override
     public Optional<StoredObject> stat(String key) {
-        return head(key).map(head -> new StoredObject(key, head.contentLength(), head.lastModified(),
-                head.storageClassAsString() == null ? "STANDARD" : head.storageClassAsString()));
+        Optional<HeadObjectResponse> head;
+        try {
+            head = head(key);
+        } catch (HeadDenied denied) {
+            return listed(key);
+        }
+        return head.map(h -> new StoredObject(key, h.contentLength(), h.lastModified(),
+                h.storageClassAsString() == null ? "STANDARD" : h.storageClassAsString()));
     }
 
+    /** HEAD of the object under {@code key}: empty when there is none; {@link HeadDenied} when this role may not ask. */
     Optional<HeadObjectResponse> head(String key) {
         try {
             return Optional.of(s3.headObject(HeadObjectRequest.builder().bucket(bucket).key(fullKey(key)).build()));
@@ -123,10 +176,39 @@ public final class S3Store implements BackupStore {
             if (e.statusCode() == 404) {
                 return Optional.empty();
             }
+            if (e.statusCode() == 403) {
+                throw new HeadDenied(failure("could not look up " + key, e));
+            }
             throw failure("could not look up " + key, e);
         } catch (SdkException e) {
             throw failure("could not look up " + key, e);
         }
+    }
+
+    /**
+     * HEAD was refused with 403: the role may not read the object (or its key: S3 does not say
+     * which). A {@link StorageException}, permanent, for callers that do not look further.
+     */
+    static final class HeadDenied extends StorageException {
+        HeadDenied(StorageException cause) {
+            super(cause.getMessage(), false, cause.getCause());
+        }
+    }
+
+    /**
+     * The object under exactly {@code key} as the bucket's listing shows it (needs only
+     * {@code s3:ListBucket}). Keys list in byte order and {@code key} is a prefix of its sidecars'
+     * keys, so it is the first key listed under itself when it exists.
+     */
+    Optional<StoredObject> listed(String key) {
+        String objectKey = fullKey(key);
+        return call("look up " + key + " in the listing", () -> s3.listObjectsV2(ListObjectsV2Request.builder()
+                        .bucket(bucket).prefix(objectKey).maxKeys(1).build())
+                .contents().stream()
+                .filter(o -> o.key().equals(objectKey))
+                .findFirst()
+                .map(o -> new StoredObject(key, o.size(), o.lastModified(),
+                        o.storageClassAsString() == null ? "STANDARD" : o.storageClassAsString())));
     }
 
     @Override
@@ -227,8 +309,16 @@ public final class S3Store implements BackupStore {
         });
     }
 
+    /**
+     * A PUT with a SHA-256 checksum (S3 checks it, and Object Lock requires one) and, for what the
+     * catalog says is kept, the Object Lock retention.
+     */
     private PutObjectRequest.Builder putRequest(String key) {
-        return PutObjectRequest.builder().bucket(bucket).key(fullKey(key)).checksumAlgorithm(ChecksumAlgorithm.SHA256);
+        PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket).key(fullKey(key))
+                .checksumAlgorithm(ChecksumAlgorithm.SHA256);
+        retentionFor(key).ifPresent(lock -> request.objectLockMode(ObjectLockMode.fromValue(lock.s3Mode()))
+                .objectLockRetainUntilDate(lock.retainUntil(clock.instant())));
+        return request;
     }
 
     /**
@@ -327,8 +417,14 @@ public final class S3Store implements BackupStore {
     }
 
     static String describe(SdkException e) {
-        if (e instanceof S3Exception s3e && s3e.awsErrorDetails() != null) {
+        if (e instanceof S3Exception s3e && s3e.awsErrorDetails() != null && s3e.awsErrorDetails().errorCode() != null) {
             return s3e.awsErrorDetails().errorCode() + " (HTTP " + s3e.statusCode() + ")";
+        }
+        if (e instanceof S3Exception s3e && s3e.statusCode() == 403) {
+            return "AccessDenied (HTTP 403)"; // a HEAD's 403 has no body to name it
+        }
+        if (e instanceof S3Exception s3e && s3e.statusCode() > 0) {
+            return "HTTP " + s3e.statusCode();
         }
         return e.getMessage();
     }

@@ -177,6 +177,38 @@ class S3StoreFaultTest {
         assertThat(direct.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
     }
 
+    /**
+     * As above, for a role that may not read backup objects (least privilege: HEAD answers 403). The
+     * object under the key cannot be recognised as ours without reading its metadata, so the commit
+     * fails, saying so, and leaves the object: it is never reported stored on a guess, nor deleted.
+     */
+    @Test
+    void aCompletionWhoseAnswerWasLostCannotBeClaimedWithoutReadingTheObject() throws Exception {
+        String key = "daily/auth-db-backup-2026-11-24.sql.gz";
+        proxy.stubFor(post(urlPathEqualTo(path(key))).withQueryParam("uploadId", matching(".+")).atPriority(1)
+                .inScenario("complete").whenScenarioStateIs(STARTED).willSetStateTo("answered late")
+                .willReturn(aResponse().proxiedFrom(SharedS3.endpoint().toString()).withFixedDelay(3_000)));
+        proxy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.request("HEAD", urlPathEqualTo(path(key)))
+                .atPriority(1).willReturn(aResponse().withStatus(403)));
+        try (S3Client s3 = SharedS3.clientBuilder(URI.create(proxy.baseUrl()))
+                .overrideConfiguration(o -> o.apiCallAttemptTimeout(Duration.ofSeconds(1))).build()) {
+            S3Store store = new S3Store(s3, bucket, PREFIX);
+            try (PendingObject pending = store.create(key, -1)) {
+                pending.write(new byte[4321]);
+                assertThatThrownBy(pending::commit)
+                        .isInstanceOf(StorageException.class)
+                        .hasMessageContaining("could not tell whether the object now under " + key)
+                        .hasMessageContaining("4321 bytes")
+                        .hasMessageContaining("may not read it")
+                        .satisfies(e -> assertThat(((StorageException) e).retryable()).isFalse());
+            }
+            // Looking at it by key still works for this role: from the listing.
+            assertThat(store.stat(key)).get().extracting(StoredObject::size).isEqualTo(4321L);
+        }
+        assertThat(direct.headObject(b -> b.bucket(bucket).key(PREFIX + "/" + key)).contentLength()).isEqualTo(4321);
+        assertThat(direct.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+    }
+
     /** Once the completion succeeded, failing to look the object up must not make the backup look failed. */
     @Test
     void aCompletedUploadStaysCompletedWhenLookingItUpFails() throws Exception {

@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgvault.config.BackupConfig;
 import dev.pgvault.config.EncryptionConfig;
+import dev.pgvault.config.Environment;
 import dev.pgvault.config.RepointConfig;
 import dev.pgvault.metrics.EmfBackupMetrics;
+import dev.pgvault.repository.BackupArtifacts;
+import dev.pgvault.repository.BackupArtifacts.Sidecar;
+import dev.pgvault.repository.BackupKind;
 import dev.pgvault.template.SamTemplate.Intrinsic;
 import dev.pgvault.testing.ProjectFiles;
 import java.io.IOException;
@@ -445,6 +449,383 @@ class TemplateTest {
         }
         Map<String, Object> variables = map(map(TEMPLATE.properties("BackupFunction").get("Environment")).get("Variables"));
         assertThat(variables.get("PGVAULT_DATABASE_NAME")).isEqualTo(new Intrinsic("Ref", "DatabaseName"));
+    }
+
+    // ------------------------------------------------------------------ least privilege
+
+    private static final String BUCKET = "pgvault-backups";
+    private static final String BACKUP_ROLE = "BackupFunctionRole";
+    private static final Intrinsic BACKUP_ROLE_ARN = new Intrinsic("GetAtt", List.of(BACKUP_ROLE, "Arn"));
+
+    /** Every key a backup of {@code name} is written under: each kind the function takes, each suffix. */
+    private static List<dev.pgvault.repository.BackupKey> backupKeys(String name) {
+        List<dev.pgvault.repository.BackupKey> keys = new ArrayList<>();
+        for (BackupKind kind : List.of(BackupKind.DAILY, BackupKind.MANUAL)) {
+            for (String suffix : BackupArtifacts.objectSuffixes()) {
+                keys.add(dev.pgvault.repository.BackupKey.create(kind, name, java.time.Instant.parse(
+                        "2026-11-24T02:00:03Z"), suffix));
+            }
+        }
+        return keys;
+    }
+
+    private static String arn(String key) {
+        return "arn:aws:s3:::" + BUCKET + "/" + key;
+    }
+
+    @Test
+    void theBackupRoleWritesNewBackupsAndItsSidecarsButCannotReadOrDeleteBackupObjects() {
+        List<IamPolicies.Statement> role = new IamPolicies(TEMPLATE).roleOf("BackupFunction");
+        Map<String, String> vars = IamPolicies.bucketVariables(BUCKET, "auth-db");
+        for (var key : backupKeys("auth-db")) {
+            String object = arn(key.key());
+            String manifest = arn(Sidecar.MANIFEST.keyFor(key.key()));
+            String signature = arn(Sidecar.MANIFEST_SIGNATURE.keyFor(key.key()));
+            String lock = arn(Sidecar.LOCK.keyFor(key.key()));
+            String verification = arn(Sidecar.VERIFICATION.keyFor(key.key()));
+            for (String written : List.of(object, manifest, signature, lock)) {
+                assertThat(IamPolicies.allowed(role, "s3:PutObject", written, vars)).as("PutObject " + written).isTrue();
+            }
+            assertThat(IamPolicies.allowed(role, "s3:AbortMultipartUpload", object, vars)).as(object).isTrue();
+            for (String read : List.of(manifest, signature, lock)) {
+                assertThat(IamPolicies.allowed(role, "s3:GetObject", read, vars)).as("GetObject " + read).isTrue();
+            }
+            for (String unread : List.of(object, verification)) {
+                assertThat(IamPolicies.allowed(role, "s3:GetObject", unread, vars)).as("GetObject " + unread).isFalse();
+            }
+            assertThat(IamPolicies.allowed(role, "s3:DeleteObject", lock, vars)).as("DeleteObject " + lock).isTrue();
+            for (String kept : List.of(object, manifest, signature, verification)) {
+                assertThat(IamPolicies.allowed(role, "s3:DeleteObject", kept, vars)).as("DeleteObject " + kept).isFalse();
+            }
+        }
+        // Nothing of another backup name, nothing outside the backup folders.
+        for (var key : backupKeys("other-db")) {
+            assertThat(IamPolicies.allowed(role, "s3:PutObject", arn(key.key()), vars)).as(key.key()).isFalse();
+        }
+        assertThat(IamPolicies.allowed(role, "s3:PutObject", arn("config/auth-db-backup-x"), vars)).isFalse();
+        // Never versions, retention bypass, or the bucket's own settings.
+        assertThat(IamPolicies.allowedActions(role)).noneMatch(a -> a.startsWith("s3:") && (a.contains("Version")
+                || a.contains("Bypass") || a.contains("Bucket") && !a.startsWith("s3:ListBucket") || a.contains("*")));
+        assertThat(IamPolicies.allowed(role, "s3:ListBucket", "arn:aws:s3:::" + BUCKET, vars)).isTrue();
+        assertThat(IamPolicies.allowed(role, "s3:ListBucketMultipartUploads", "arn:aws:s3:::" + BUCKET, vars)).isTrue();
+    }
+
+    /** Whatever is attached to the backup role later, the bucket policy keeps it from reading, deleting or overwriting backups. */
+    @Test
+    void theBucketPolicyHoldsTheBackupRoleToNewObjectsAndItsSidecars() {
+        List<IamPolicies.Statement> denies = IamPolicies.statementsIn(
+                TEMPLATE.properties("BackupBucketPolicy").get("PolicyDocument"), "BackupBucketPolicy").stream()
+                .filter(st -> st.effect().equals("Deny")
+                        && BACKUP_ROLE_ARN.equals(map(st.condition().get("ArnEquals")).get("aws:PrincipalArn")))
+                .toList();
+        Map<String, String> vars = IamPolicies.bucketVariables(BUCKET, "auth-db");
+        String key = backupKeys("auth-db").get(0).key();
+        java.util.function.BiPredicate<String, String> denied = (action, target) -> denies.stream()
+                .anyMatch(st -> st.actions().contains(action) && IamPolicies.appliesTo(st, arn(target), vars));
+        assertThat(denied.test("s3:GetObject", key)).isTrue();
+        assertThat(denied.test("s3:DeleteObject", key)).isTrue();
+        assertThat(denied.test("s3:DeleteObject", Sidecar.MANIFEST.keyFor(key))).isTrue();
+        assertThat(denied.test("s3:GetObject", Sidecar.MANIFEST.keyFor(key))).isFalse();
+        assertThat(denied.test("s3:GetObject", Sidecar.MANIFEST_SIGNATURE.keyFor(key))).isFalse();
+        assertThat(denied.test("s3:GetObject", Sidecar.LOCK.keyFor(key))).isFalse();
+        assertThat(denied.test("s3:DeleteObject", Sidecar.LOCK.keyFor(key))).isFalse();
+        for (String action : List.of("s3:DeleteObjectVersion", "s3:GetObjectVersion", "s3:BypassGovernanceRetention",
+                "s3:PutLifecycleConfiguration", "s3:PutBucketPolicy")) {
+            assertThat(denies).as(action).anyMatch(st -> st.actions().contains(action));
+        }
+        // PutObject only as a conditional create (AWS's documented form), the lock's If-Match renewals aside.
+        IamPolicies.Statement creates = denies.stream().filter(st -> st.actions().equals(List.of("s3:PutObject")))
+                .findFirst().orElseThrow();
+        assertThat(map(creates.condition().get("Null")).get("s3:if-none-match")).isEqualTo("true");
+        assertThat(map(creates.condition().get("Bool")).get("s3:ObjectCreationOperation")).isEqualTo("true");
+        assertThat(IamPolicies.appliesTo(creates, arn(key), vars)).isTrue();
+        assertThat(IamPolicies.appliesTo(creates, arn(Sidecar.MANIFEST.keyFor(key)), vars)).isTrue();
+        assertThat(IamPolicies.appliesTo(creates, arn(Sidecar.LOCK.keyFor(key)), vars)).isFalse();
+    }
+
+    /**
+     * A secret under a customer-managed KMS key cannot be read without kms:Decrypt on that key. Each
+     * secret parameter a function reads (XSecretArn, XSecretArns) has a key parameter beside it
+     * (XSecretKmsKeyArn, XSecretsKmsKeyArn), granted to that function when set, through Secrets
+     * Manager only.
+     */
+    @Test
+    void everyCustomerManagedKeyParameterIsGrantedWhereItsSecretIsRead() {
+        IamPolicies iam = new IamPolicies(TEMPLATE);
+        Set<String> keyParametersGranted = new LinkedHashSet<>();
+        for (String function : TEMPLATE.resources("AWS::Serverless::Function").keySet()) {
+            List<IamPolicies.Statement> role = iam.roleOf(function);
+            for (IamPolicies.Statement read : role) {
+                if (!read.allows("secretsmanager:GetSecretValue")) {
+                    continue;
+                }
+                for (Object resource : read.resources()) {
+                    String secret = secretParameter(resource);
+                    if (secret == null) {
+                        assertThat(TEMPLATE.resources("AWS::SecretsManager::Secret"))
+                                .as(function + " reads " + resource + ": a parameter or a secret of this stack")
+                                .containsKey(AlarmDelivery.referenced(resource));
+                        continue; // the stack's own secret uses the AWS-managed key
+                    }
+                    String keyParameter = secret.replaceAll("Arns$", "s").replaceAll("Arn$", "") + "KmsKeyArn";
+                    assertThat(TEMPLATE.parameters()).as(function + " reads " + secret + ": its key parameter")
+                            .containsKey(keyParameter);
+                    Map<String, Object> parameter = map(TEMPLATE.parameters().get(keyParameter));
+                    assertThat(parameter.get("Default")).as(keyParameter).isEqualTo("");
+                    assertThat(role).as(function + " may decrypt " + secret + " with " + keyParameter).anyMatch(st ->
+                            st.allows("kms:Decrypt")
+                                    && st.resources().equals(List.of(new Intrinsic("Ref", keyParameter)))
+                                    && new Intrinsic("Sub", "secretsmanager.${AWS::Region}.amazonaws.com")
+                                            .equals(map(st.condition().get("StringEquals")).get("kms:ViaService"))
+                                    && !st.underConditions().isEmpty()
+                                    && st.underConditions().stream().anyMatch(c -> conditionMentions(c, keyParameter)));
+                    keyParametersGranted.add(keyParameter);
+                }
+            }
+        }
+        assertThat(keyParametersGranted).contains("DatabaseSecretKmsKeyArn", "EncryptionPassphraseSecretKmsKeyArn",
+                "PgpRecipientKeySecretsKmsKeyArn", "KubeAccessSecretKmsKeyArn");
+        // No key parameter that nothing uses (DatabaseKmsKeyArn is the database's storage key, for restores).
+        Set<String> keyParameters = new LinkedHashSet<>(TEMPLATE.parameters().keySet());
+        keyParameters.removeIf(name -> !name.endsWith("KmsKeyArn") || name.equals("DatabaseKmsKeyArn"));
+        assertThat(keyParametersGranted).containsExactlyInAnyOrderElementsOf(keyParameters);
+    }
+
+    /** The parameter a GetSecretValue resource names ({@code !Ref P} or {@code !Split [',', !Ref P]}), or null. */
+    private static String secretParameter(Object resource) {
+        if (resource instanceof Intrinsic i && i.name().equals("Split") && i.value() instanceof List<?> args) {
+            return secretParameter(args.get(1));
+        }
+        String name = AlarmDelivery.referenced(resource);
+        return name != null && TEMPLATE.parameters().containsKey(name) ? name : null;
+    }
+
+    /** Whether condition {@code name}, followed through !Condition, tests parameter {@code parameter}. */
+    private static boolean conditionMentions(String name, String parameter) {
+        List<String> refs = new ArrayList<>();
+        SamTemplate.walk(TEMPLATE.conditions().get(name), "", (path, node) -> {
+            if (node instanceof Intrinsic i && i.name().equals("Ref")) {
+                refs.add(String.valueOf(i.value()));
+            }
+            if (node instanceof Intrinsic i && i.name().equals("Condition")) {
+                refs.add("!" + i.value());
+            }
+        });
+        return refs.contains(parameter)
+                || refs.stream().anyMatch(r -> r.startsWith("!") && conditionMentions(r.substring(1), parameter));
+    }
+
+    @Test
+    void noS3OrKmsPermissionIsOnEveryResource() {
+        List<IamPolicies.Statement> identity = new ArrayList<>();
+        for (String type : List.of("AWS::Serverless::Function", "AWS::Serverless::StateMachine")) {
+            TEMPLATE.resources(type).forEach((id, body) -> identity.addAll(
+                    IamPolicies.statementsIn(map(body.get("Properties")).get("Policies"), id)));
+        }
+        for (String type : List.of("AWS::IAM::RolePolicy", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")) {
+            TEMPLATE.resources(type).forEach((id, body) -> identity.addAll(
+                    IamPolicies.statementsIn(map(body.get("Properties")).get("PolicyDocument"), id)));
+        }
+        assertThat(identity).hasSizeGreaterThan(10);
+        List<String> problems = new ArrayList<>();
+        for (IamPolicies.Statement st : identity) {
+            if (!st.effect().equals("Allow") || st.actions().stream().noneMatch(a -> a.startsWith("s3:") || a.startsWith("kms:"))) {
+                continue;
+            }
+            if (st.resources().isEmpty()) {
+                problems.add(st.path() + ": no Resource");
+            }
+            for (Object resource : st.resources()) {
+                String text = resource instanceof Intrinsic i && i.value() instanceof String v ? v : String.valueOf(resource);
+                if (text.equals("*") || text.matches("arn:[^:]*:(s3|kms):[^:]*:[^:]*:\\*") || text.endsWith(":key/*")
+                        || text.equals("arn:${AWS::Partition}:s3:::*")) {
+                    problems.add(st.path() + ": " + st.actions() + " on " + resource);
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void onlyTheBackupRoleMaySignManifests() {
+        List<IamPolicies.Statement> keyPolicy = IamPolicies.statementsIn(
+                TEMPLATE.properties("ManifestSigningKey").get("KeyPolicy"), "ManifestSigningKey");
+        List<IamPolicies.Statement> signers = keyPolicy.stream().filter(st -> st.allows("kms:Sign")).toList();
+        assertThat(signers).isNotEmpty().allSatisfy(st -> assertThat(
+                BACKUP_ROLE_ARN.equals(map(st.principal()).get("AWS"))
+                        || BACKUP_ROLE_ARN.equals(map(st.condition().get("ArnEquals")).get("aws:PrincipalArn")))
+                .as(st.path() + " allows kms:Sign only to " + BACKUP_ROLE).isTrue());
+        assertThat(keyPolicy).noneMatch(st -> st.allows("kms:CreateGrant")); // no grant can hand Sign out
+        assertThat(keyPolicy).anyMatch(st -> st.allows("kms:GetPublicKey") && st.condition().isEmpty());
+
+        // In IAM, too, only the backup role is given kms:Sign, and readers get the public half.
+        IamPolicies iam = new IamPolicies(TEMPLATE);
+        for (String function : TEMPLATE.resources("AWS::Serverless::Function").keySet()) {
+            boolean signs = iam.roleOf(function).stream().anyMatch(st -> st.allows("kms:Sign"));
+            assertThat(signs).as(function + " may sign").isEqualTo(function.equals("BackupFunction"));
+        }
+        List<IamPolicies.Statement> reader = IamPolicies.statementsIn(
+                TEMPLATE.properties("BackupReaderPolicy").get("PolicyDocument"), "BackupReaderPolicy");
+        assertThat(reader).anyMatch(st -> st.allows("kms:GetPublicKey"))
+                .noneMatch(st -> st.allows("kms:Sign") || st.allows("s3:DeleteObject"));
+        Map<String, String> vars = IamPolicies.bucketVariables(BUCKET, "auth-db");
+        String key = backupKeys("auth-db").get(0).key();
+        assertThat(IamPolicies.allowed(reader, "s3:GetObject", arn(key), vars)).isTrue();
+        assertThat(IamPolicies.allowed(reader, "s3:PutObject", arn(Sidecar.VERIFICATION.keyFor(key)), vars)).isTrue();
+        for (String written : List.of(key, Sidecar.MANIFEST.keyFor(key), Sidecar.MANIFEST_SIGNATURE.keyFor(key))) {
+            assertThat(IamPolicies.allowed(reader, "s3:PutObject", arn(written), vars)).as(written).isFalse();
+        }
+        assertThat(map(TEMPLATE.properties("BackupFunctionSigningPolicy").get("RoleName")))
+                .isEmpty(); // a !Ref, not a map
+        assertThat(TEMPLATE.properties("BackupFunctionSigningPolicy").get("RoleName"))
+                .isEqualTo(new Intrinsic("Ref", BACKUP_ROLE));
+        assertThat(map(TEMPLATE.resources().get("BackupFunction")).get("DependsOn"))
+                .as("the function waits for its permission to sign").isEqualTo("BackupFunctionSigningPolicy");
+    }
+
+    @Test
+    void objectLockIsOnByDefaultInGovernanceModeWithRetentionSetPerUpload() throws Exception {
+        Map<String, Object> mode = map(TEMPLATE.parameters().get("ObjectLockMode"));
+        assertThat(mode.get("Default")).isEqualTo("GOVERNANCE");
+        assertThat(IamPolicies.strings(mode.get("AllowedValues"))).containsExactlyInAnyOrder("GOVERNANCE", "COMPLIANCE", "NONE");
+        Map<String, Object> days = map(TEMPLATE.parameters().get("ObjectLockRetentionDays"));
+        assertThat(days.get("MinValue")).isEqualTo(1);
+        assertThat(TEMPLATE.conditions().get("UsesObjectLock")).hasToString(new Intrinsic("Not", List.of(
+                new Intrinsic("Equals", List.of(new Intrinsic("Ref", "ObjectLockMode"), "NONE")))).toString());
+
+        Map<String, Object> bucket = TEMPLATE.properties("BackupBucket");
+        assertThat(bucket.get("ObjectLockEnabled")).isEqualTo(new Intrinsic("If",
+                List.of("UsesObjectLock", true, new Intrinsic("Ref", "AWS::NoValue"))));
+        List<?> configuration = (List<?>) ((Intrinsic) bucket.get("ObjectLockConfiguration")).value();
+        assertThat(configuration.get(0)).isEqualTo("UsesObjectLock");
+        assertThat(map(configuration.get(1))).as("no bucket-wide default retention: locks must stay deletable")
+                .containsOnlyKeys("ObjectLockEnabled");
+        assertThat(map(bucket.get("VersioningConfiguration")).get("Status")).isEqualTo("Enabled");
+
+        Map<String, Object> variables = map(map(TEMPLATE.properties("BackupFunction").get("Environment")).get("Variables"));
+        assertThat(variables.get(BackupConfig.OBJECT_LOCK_MODE)).isEqualTo(new Intrinsic("Ref", "ObjectLockMode"));
+        assertThat(variables.get(BackupConfig.OBJECT_LOCK_DAYS)).isEqualTo(new Intrinsic("Ref", "ObjectLockRetentionDays"));
+        // Every value the parameter allows is one the function reads.
+        for (Object value : (List<?>) mode.get("AllowedValues")) {
+            BackupConfig config = BackupConfig.from(new Environment(Map.of(BackupConfig.BUCKET, "b",
+                    BackupConfig.DATABASE_SECRET, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf",
+                    BackupConfig.SIGNING_KEY, "k", BackupConfig.OBJECT_LOCK_MODE, String.valueOf(value),
+                    BackupConfig.OBJECT_LOCK_DAYS, String.valueOf(days.get("Default")))));
+            assertThat(config.retention().isPresent()).as(String.valueOf(value)).isEqualTo(!value.equals("NONE"));
+        }
+        // The role may set the retention it writes, on the backups it writes, when Object Lock is on.
+        List<IamPolicies.Statement> role = new IamPolicies(TEMPLATE).roleOf("BackupFunction");
+        Map<String, String> vars = IamPolicies.bucketVariables(BUCKET, "auth-db");
+        String key = backupKeys("auth-db").get(0).key();
+        assertThat(role).anyMatch(st -> st.allows("s3:PutObjectRetention") && st.underConditions().equals(List.of("UsesObjectLock"))
+                && IamPolicies.appliesTo(st, arn(key), vars) && IamPolicies.appliesTo(st, arn(Sidecar.MANIFEST.keyFor(key)), vars));
+    }
+
+    @Test
+    void aNewDeploymentEncryptsWithAPassphraseTheStackGenerates() {
+        Map<String, Object> mode = map(TEMPLATE.parameters().get("EncryptionMode"));
+        assertThat(mode.get("Default")).isEqualTo("openssl");
+        Map<String, Object> secret = map(TEMPLATE.resources().get("EncryptionPassphraseSecret"));
+        assertThat(secret.get("Type")).isEqualTo("AWS::SecretsManager::Secret");
+        assertThat(secret.get("Condition")).isEqualTo("GeneratesPassphrase");
+        assertThat(secret.get("DeletionPolicy")).as("the backups need it after the stack").isEqualTo("Retain");
+        assertThat(secret.get("UpdateReplacePolicy")).isEqualTo("Retain");
+        Map<String, Object> generate = map(map(secret.get("Properties")).get("GenerateSecretString"));
+        assertThat(((Number) generate.get("PasswordLength")).intValue()).isGreaterThanOrEqualTo(32);
+        assertThat(generate).doesNotContainKey("SecretStringTemplate"); // the value is the passphrase itself
+        assertThat(conditionMentions("GeneratesPassphrase", "EncryptionMode")).isTrue();
+        assertThat(conditionMentions("GeneratesPassphrase", "EncryptionPassphraseSecretArn")).isTrue();
+
+        Map<String, Object> variables = map(map(TEMPLATE.properties("BackupFunction").get("Environment")).get("Variables"));
+        assertThat(variables.get(EncryptionConfig.PASSPHRASE_REF)).isEqualTo(new Intrinsic("If", List.of("GeneratesPassphrase",
+                new Intrinsic("Ref", "EncryptionPassphraseSecret"), new Intrinsic("Ref", "EncryptionPassphraseSecretArn"))));
+        assertThat(new IamPolicies(TEMPLATE).roleOf("BackupFunction")).anyMatch(st -> st.allows("secretsmanager:GetSecretValue")
+                && st.resources().equals(List.of(new Intrinsic("Ref", "EncryptionPassphraseSecret")))
+                && st.underConditions().equals(List.of("GeneratesPassphrase")));
+        assertThat(map(TEMPLATE.section("Outputs").get("EncryptionPassphraseSecretArn")).get("Condition"))
+                .isEqualTo("GeneratesPassphrase");
+        // What the function is then given passes its validation (Ref of a secret is its ARN).
+        EncryptionConfig config = EncryptionConfig.from(new Environment(Map.of(EncryptionConfig.MODE,
+                String.valueOf(mode.get("Default")), EncryptionConfig.PASSPHRASE_REF,
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:EncryptionPassphraseSecret-Ab12Cd34Ef56-GhIjKl",
+                EncryptionConfig.RECIPIENT_KEY_REFS, "")));
+        assertThat(config.mode()).isEqualTo(EncryptionConfig.Mode.OPENSSL);
+    }
+
+    /**
+     * Parameters holding ARNs are checked at deploy time: a list must be ARNs joined by bare commas
+     * (a space would give IAM a resource " arn:..."), a secret ARN must be whole (IAM matches the full
+     * ARN), a key must be a key ARN (IAM does not match aliases).
+     */
+    @Test
+    void arnParametersAreRefusedAtDeployTimeUnlessWellFormed() {
+        String alice = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pgvault/alice-AbCdEf";
+        String bob = "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:bob_key+1=x.y@z-GhIjKl";
+        Pattern list = allowedPattern("PgpRecipientKeySecretArns");
+        for (String ok : List.of("", alice, alice + "," + bob, bob + "," + alice + "," + alice.replace("alice", "carol"))) {
+            assertThat(list.matcher(ok).matches()).as("'" + ok + "' accepted").isTrue();
+        }
+        for (String bad : List.of(alice + ", " + bob, " " + alice, alice + " ", alice + ",", "," + alice, alice + ",," + bob,
+                alice + ";" + bob, alice.replace("-AbCdEf", ""), "pgvault/alice", alice + "\n" + bob)) {
+            assertThat(list.matcher(bad).matches()).as("'" + bad + "' refused").isFalse();
+        }
+        // !Split only ever splits a parameter whose pattern makes its pieces clean.
+        SamTemplate.walk(TEMPLATE.root(), "", (path, node) -> {
+            if (node instanceof Intrinsic i && i.name().equals("Split")) {
+                String parameter = AlarmDelivery.referenced(((List<?>) i.value()).get(1));
+                assertThat(allowedPattern(parameter).matcher(alice + ", " + bob).matches()).as(path).isFalse();
+            }
+        });
+        for (String parameter : TEMPLATE.parameters().keySet()) {
+            if (parameter.endsWith("SecretArn") || parameter.endsWith("SecretArns")) {
+                Pattern pattern = allowedPattern(parameter);
+                assertThat(pattern.matcher(alice).matches()).as(parameter + " accepts a full ARN").isTrue();
+                assertThat(pattern.matcher(alice.replace("-AbCdEf", "")).matches()).as(parameter + " refuses a partial ARN").isFalse();
+                assertThat(pattern.matcher(alice + " ").matches()).as(parameter).isFalse();
+            }
+            if (parameter.endsWith("KmsKeyArn")) {
+                Pattern pattern = allowedPattern(parameter);
+                assertThat(pattern.matcher("").matches()).as(parameter).isTrue();
+                assertThat(pattern.matcher("arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+                        .matches()).as(parameter).isTrue();
+                assertThat(pattern.matcher("arn:aws:kms:eu-west-1:123456789012:alias/pgvault").matches()).as(parameter).isFalse();
+                assertThat(pattern.matcher("alias/aws/secretsmanager").matches()).as(parameter).isFalse();
+            }
+        }
+    }
+
+    /** A parameter's AllowedPattern (which must have a ConstraintDescription saying what it wants). */
+    private static Pattern allowedPattern(String parameter) {
+        Map<String, Object> p = map(TEMPLATE.parameters().get(parameter));
+        assertThat(p).as(parameter).containsKeys("AllowedPattern", "ConstraintDescription");
+        return Pattern.compile(String.valueOf(p.get("AllowedPattern")));
+    }
+
+    /**
+     * Without POWERTOOLS_SERVICE_NAME, Powertools' EMF output adds ServiceName and ServiceType
+     * dimensions to every metric, and the alarms, which watch {BackupName} alone, would never match.
+     */
+    @Test
+    void powertoolsServiceNameIsSetForEveryFunctionThatEmitsEmfMetrics() {
+        Map<String, Object> globals = map(map(map(TEMPLATE.root().get("Globals")).get("Function")).get("Environment"));
+        List<String> emitting = new ArrayList<>();
+        TEMPLATE.resources("AWS::Serverless::Function").forEach((id, body) -> {
+            String handler = String.valueOf(map(body.get("Properties")).get("Handler")).split("::")[0];
+            String source = ProjectFiles.read("functions/src/main/java/" + handler.replace('.', '/') + ".java");
+            if (!source.contains("import dev.pgvault.metrics.") && !source.contains("powertools.metrics")) {
+                return;
+            }
+            emitting.add(id);
+            Map<String, Object> variables = new LinkedHashMap<>(map(globals.get("Variables")));
+            variables.putAll(map(map(map(body.get("Properties")).get("Environment")).get("Variables")));
+            assertThat(variables.get("POWERTOOLS_SERVICE_NAME")).as(id + " POWERTOOLS_SERVICE_NAME")
+                    .isInstanceOf(String.class).asString().isNotBlank();
+            assertThat(variables.get(BackupConfig.METRICS_NAMESPACE)).as(id + " namespace").isEqualTo("pgvault");
+        });
+        assertThat(emitting).contains("BackupFunction");
+        for (Map<String, Object> alarm : alarmsOn("pgvault", EmfBackupMetrics.FAILED)) {
+            assertThat(dimensions(alarm)).doesNotContainKeys("ServiceName", "ServiceType");
+        }
     }
 
     // ------------------------------------------------------------------ helpers
