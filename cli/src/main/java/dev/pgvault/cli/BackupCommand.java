@@ -73,6 +73,11 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
                     + " Default: none, so any role can restore it into any instance.")
     boolean keepOwnersAndPrivileges;
 
+    @Option(names = "--object-lock", paramLabel = "MODE:DAYS",
+            description = "In an S3 bucket with Object Lock: keep each backup, manifest and signature locked for DAYS"
+                    + " in MODE governance or compliance (e.g. governance:30), as the Lambda does.")
+    String objectLock;
+
     @Option(names = "--allow-empty",
             description = "Back up a database that holds no user tables (refused by default: usually the wrong database).")
     boolean allowEmpty;
@@ -134,7 +139,7 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
         BackupKey.checkName(name);
         target = database.target(invocation);
         Encryptor encryptor = encryption.encryptor(); // bad key options fail before anything is touched
-        BackupStore store = repository.open();
+        BackupStore store = repository.open(objectLock());
         repositoryLocation = store.location();
         ManifestSigner signer = signing.signer(invocation); // after the repository: a failed command creates no key
         BackupService service = new BackupService(store, () -> Connections.open(target, cancellation, terminal), runMetrics,
@@ -144,6 +149,19 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
                 RunOwner.thisProcess(), allowEmpty);
         terminal.say("backing up " + target + " to " + store.location());
         return service.run(request, new ProgressReporter(terminal), cancellation);
+    }
+
+    private dev.pgvault.repository.ObjectLock objectLock() {
+        if (objectLock == null) {
+            return null;
+        }
+        String[] parts = objectLock.split(":", 2);
+        try {
+            return dev.pgvault.repository.ObjectLock.days(dev.pgvault.repository.ObjectLock.Mode.parse(parts[0]),
+                    Integer.parseInt(parts.length == 2 ? parts[1] : ""));
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--object-lock must be MODE:DAYS like governance:30 (" + e.getMessage() + ")");
+        }
     }
 
     private int report(BackupOutcome outcome) {

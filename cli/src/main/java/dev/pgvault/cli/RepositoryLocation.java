@@ -4,6 +4,7 @@ import dev.pgvault.errors.InvalidRequestException;
 import dev.pgvault.repository.BackupStore;
 import dev.pgvault.repository.DirectoryStore;
 import dev.pgvault.repository.S3Retries;
+import dev.pgvault.repository.ObjectLock;
 import dev.pgvault.repository.S3Store;
 import java.net.URI;
 import java.nio.file.Files;
@@ -24,6 +25,11 @@ public final class RepositoryLocation {
      * @param region     the AWS region, or null for the SDK's default chain (AWS_REGION, profile)
      */
     public static BackupStore open(String repo, String s3Endpoint, String region) {
+        return open(repo, s3Endpoint, region, null);
+    }
+
+    /** @param objectLock retention for what a backup writes to an S3 bucket with Object Lock, or null */
+    public static BackupStore open(String repo, String s3Endpoint, String region, ObjectLock objectLock) {
         if (repo == null || repo.isBlank()) {
             throw new InvalidRequestException("--repo is required: s3://bucket/prefix or a directory");
         }
@@ -35,6 +41,9 @@ public final class RepositoryLocation {
             if (!Files.isDirectory(directory)) {
                 throw new InvalidRequestException("no repository at " + directory.toAbsolutePath() + ": "
                         + (Files.exists(directory) ? "it is not a directory" : "no such directory (create it first)"));
+            }
+            if (objectLock != null) {
+                throw new InvalidRequestException("--object-lock applies to an S3 repository, not to " + directory);
             }
             return new DirectoryStore(directory);
         }
@@ -60,7 +69,7 @@ public final class RepositoryLocation {
         }
         S3Client s3 = builder.build();
         checkBucket(s3, bucket, repo);
-        return new S3Store(s3, bucket, prefix);
+        return objectLock == null ? new S3Store(s3, bucket, prefix) : new S3Store(s3, bucket, prefix, objectLock);
     }
 
     /**

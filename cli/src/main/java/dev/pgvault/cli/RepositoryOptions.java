@@ -25,9 +25,14 @@ public final class RepositoryOptions {
     }
 
     BackupStore open() {
+        return open(null);
+    }
+
+    /** @param objectLock retention for what is written to an S3 bucket with Object Lock, or null */
+    BackupStore open(dev.pgvault.repository.ObjectLock objectLock) {
         if (repo == null) {
             throw new UsageError("--repo is required: s3://bucket/prefix or a local directory");
         }
-        return RepositoryLocation.open(repo, s3Endpoint, region);
+        return RepositoryLocation.open(repo, s3Endpoint, region, objectLock);
     }
 }

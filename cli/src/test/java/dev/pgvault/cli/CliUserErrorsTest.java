@@ -138,6 +138,10 @@ class CliUserErrorsTest {
                 ExitCodes.USAGE, "--file " + repo.resolve("x.sql") + ": no such file");
         assertOneLine(CliRun.of("backup", "--repo", repo.toString(), "--database-url", url, "--compression-level", "12"),
                 ExitCodes.USAGE, "--compression-level must be 1 to 9");
+        assertOneLine(CliRun.of("backup", "--repo", repo.toString(), "--database-url", url, "--object-lock", "forever"),
+                ExitCodes.USAGE, "--object-lock must be MODE:DAYS like governance:30");
+        assertOneLine(CliRun.of("backup", "--repo", repo.toString(), "--database-url", url, "--object-lock",
+                "governance:30"), ExitCodes.USAGE, "--object-lock applies to an S3 repository");
         assertOneLine(CliRun.of("backup", "--repo", repo.toString(), "--database-url", url, "--name", "Auth_DB"),
                 ExitCodes.USAGE, "backup name 'Auth_DB' must be lower-case");
         assertOneLine(CliRun.of("backup", "--repo", repo.toString(), "--database-url", "mysql://root@db/x"),

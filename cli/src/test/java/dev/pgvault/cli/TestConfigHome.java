@@ -8,8 +8,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One XDG_CONFIG_HOME for the tests' CLI runs (where the manifest signing key is created), so
- * that they never touch the developer's own ~/.config/pgvault. A test may give its own.
+ * One XDG_CONFIG_HOME for the tests' CLI runs (where the manifest signing key lives), so that
+ * they never touch the developer's own ~/.config/pgvault. A test may give its own.
  */
 final class TestConfigHome {
     private static Path directory;
@@ -20,6 +20,11 @@ final class TestConfigHome {
         if (directory == null) {
             try {
                 directory = Files.createTempDirectory("pgvault-test-config");
+                // The machine's signing key exists already, as after a first backup: tests that count
+                // stderr lines do not see its one-time "created" notice, whichever test runs first.
+                dev.pgvault.archive.signing.LocalSigningKey.loadOrCreate(
+                        dev.pgvault.archive.signing.LocalSigningKey.defaultDirectory(
+                                java.util.Map.of("XDG_CONFIG_HOME", directory.toString())), () -> { });
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
