@@ -133,7 +133,7 @@ public final class RestoreService {
     private static void prepare(Connection target, RestoreOptions options) throws SQLException {
         target.setAutoCommit(false);
         if (options.clean()) {
-            TargetDatabase.clean(target);
+            TargetDatabase.clean(target, options.cleanLockTimeout());
             return;
         }
         if (!options.allowNonEmpty()) {
