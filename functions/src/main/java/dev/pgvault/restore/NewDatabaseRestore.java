@@ -120,6 +120,8 @@ public final class NewDatabaseRestore {
     private final Clock clock;
     private final List<String> warnings = new ArrayList<>();
     private boolean created;
+    /** This restore's own sessions on the old database, which may linger a moment after they are closed. */
+    private final java.util.Set<Integer> ownSessions = new java.util.HashSet<>();
 
     NewDatabaseRestore(Connector connector, String database, Options options, ScriptApplier.Progress progress,
                        Clock clock) {
@@ -197,6 +199,7 @@ public final class NewDatabaseRestore {
         }
         if (shape != null) {
             try (Connection inside = connector.connect(database)) {
+                ownSessions.add(Integer.valueOf(TargetDatabase.single(inside, "SELECT pg_catalog.pg_backend_pid()")));
                 shape.readInside(inside);
             } catch (SQLException e) {
                 warn("could not read public's privileges and the default privileges of " + database + ": "
@@ -204,7 +207,7 @@ public final class NewDatabaseRestore {
             }
         }
         if (options.swap()) {
-            List<Sessions.Session> sessions = Sessions.others(admin, database);
+            List<Sessions.Session> sessions = others(admin);
             if (!sessions.isEmpty() && !options.terminateConnections()) {
                 throw refused("the swap renames " + database + ", which needs it to have no sessions, and "
                         + Sessions.describe(sessions) + ". Scale the application down (kubectl scale"
@@ -275,7 +278,7 @@ public final class NewDatabaseRestore {
     /** Both renames in one transaction: either the restored database is in place, or nothing moved. */
     private void swap(Connection admin, Plan plan) throws SQLException {
         for (int attempt = 1; ; attempt++) {
-            List<Sessions.Session> sessions = Sessions.others(admin, database);
+            List<Sessions.Session> sessions = others(admin);
             if (!sessions.isEmpty()) {
                 if (!options.terminateConnections()) {
                     throw new RestoreFailedException("the swap found sessions on " + database + " ("
@@ -357,6 +360,11 @@ public final class NewDatabaseRestore {
         try (Statement st = admin.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + DatabaseShape.identifier(name) + (version >= 130000 ? " WITH (FORCE)" : ""));
         }
+    }
+
+    /** The sessions on the old database but this restore's own. */
+    private List<Sessions.Session> others(Connection admin) throws SQLException {
+        return Sessions.others(admin, database).stream().filter(s -> !ownSessions.contains(s.pid())).toList();
     }
 
     private void warn(String warning) {

@@ -94,7 +94,8 @@ public final class Preflight {
                 + " r.rolsuper, r.rolcreatedb,"
                 + " (SELECT count(*) FROM (SELECT DISTINCT locktype, database, relation, page, tuple, virtualxid,"
                 + "   transactionid, classid, objid, objsubid FROM pg_catalog.pg_locks WHERE NOT fastpath) l),"
-                + " (SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend')"
+                + " (SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend'"
+                + "   OR backend_type IS NULL AND usesysid IS NOT NULL AND datname IS NOT NULL)"
                 + " FROM pg_catalog.pg_roles r WHERE r.rolname = current_user";
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();

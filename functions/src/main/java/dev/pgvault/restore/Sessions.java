@@ -46,7 +46,8 @@ final class Sessions {
                 + "   AND l.database = d.oid)"
                 + " FROM pg_catalog.pg_stat_activity a JOIN pg_catalog.pg_database d ON d.datname = a.datname"
                 + " WHERE a.datname = coalesce(?, pg_catalog.current_database()) AND a.pid <> pg_catalog.pg_backend_pid()"
-                + "   AND a.backend_type = 'client backend'"
+                // Another role's session shows no backend_type (nor state, client) without pg_read_all_stats.
+                + "   AND (a.backend_type = 'client backend' OR a.backend_type IS NULL AND a.usesysid IS NOT NULL)"
                 + " ORDER BY 6 DESC, a.pid";
         List<Session> sessions = new ArrayList<>();
         try (PreparedStatement st = connection.prepareStatement(sql)) {
