@@ -206,7 +206,7 @@ public final class Preflight {
         if (n < 1024) {
             return n + " B";
         }
-        String[] units = {"kB", "MB", "GB", "TB"};
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
         double value = n;
         int unit = -1;
         while (value >= 1024 && unit < units.length - 1) {
