@@ -1,6 +1,7 @@
 package dev.pgvault.restore;
 
 import dev.pgvault.archive.Manifest;
+import dev.pgvault.errors.DatabaseUnavailableException;
 import dev.pgvault.errors.RestoreFailedException;
 import dev.pgvault.errors.RestoreRefusedException;
 import dev.pgvault.verify.ContentCheck;
@@ -201,9 +202,13 @@ public final class NewDatabaseRestore {
             try (Connection inside = connector.connect(database)) {
                 ownSessions.add(Integer.valueOf(TargetDatabase.single(inside, "SELECT pg_catalog.pg_backend_pid()")));
                 shape.readInside(inside);
-            } catch (SQLException e) {
+            } catch (SQLException | DatabaseUnavailableException e) {
                 warn("could not read public's privileges and the default privileges of " + database + ": "
                         + e.getMessage() + "; the new database has a new database's");
+            }
+            if (!shape.ownerIsUs) {
+                warn("the new database is owned by " + user(admin) + ", not by " + shape.owner + " as " + database
+                        + " is: " + user(admin) + " is not a member of " + shape.owner);
             }
         }
         if (options.swap()) {

@@ -240,6 +240,23 @@ class RestoreNewDatabaseTest {
         assertThat(databases(prod + "%")).containsExactly(prod);
     }
 
+    /** A large object's descriptor lives only as long as its transaction: no commit may fall between lo_open and lo_close. */
+    @Test
+    void largeObjectsWrittenInChunksSurviveACommitAfterEveryStatement() throws Exception {
+        db.execute("CREATE TABLE documents (id int PRIMARY KEY, body oid);"
+                + " INSERT INTO documents SELECT g, lo_from_bytea(0, decode(repeat(md5(g::text), 20000), 'hex'))"
+                + " FROM generate_series(1, 5) g;");
+        String withLargeObjects = new BackupService(new DirectoryStore(repo), db::connect, BackupMetrics.NONE, clock,
+                DumpOptions.defaults(), TestSigning.key())
+                .run(BackupRequest.unencrypted(BackupKind.MANUAL, "auth-db", 6), DumpProgress.NONE).key();
+
+        NewDatabaseRestore.Report report = service().restoreIntoNewDatabase(withLargeObjects, this::superuser, prod,
+                NewDatabaseRestore.Options.into(prod + "_lo").withCommitEvery(1), Decryptors.none(), progress());
+
+        assertThat(report.restore().verification().status()).isEqualTo(VerificationStatus.OK);
+        assertThat(db.queryLong(prod + "_lo", "SELECT sum(length(lo_get(body))) FROM documents")).isEqualTo(5 * 320000);
+    }
+
     @Test
     void derivedNamesFitPostgresLimit() {
         String name = NewDatabaseRestore.derived("é".repeat(40), "_pre_restore_20261124_020000");
