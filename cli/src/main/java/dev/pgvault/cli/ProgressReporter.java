@@ -30,6 +30,11 @@ final class ProgressReporter implements DumpProgress, ScriptApplier.Progress {
     }
 
     @Override
+    public void note(String message) {
+        terminal.say(message);
+    }
+
+    @Override
     public void tableLoaded(String table, long rows) {
         tables++;
         rowsRestored += rows;

@@ -10,6 +10,7 @@ import dev.pgvault.errors.BackupNotFoundException;
 import dev.pgvault.repository.BackupCatalog;
 import dev.pgvault.repository.BackupKey;
 import dev.pgvault.repository.BackupStore;
+import dev.pgvault.restore.NewDatabaseRestore;
 import dev.pgvault.restore.RestoreOptions;
 import dev.pgvault.verify.ManifestTrust;
 import dev.pgvault.verify.SignedManifests;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,8 +45,9 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {
             "0:restored (and verified against the manifest, unless --no-verify)",
-            "1:failed: the restore was rolled back, the target database is as it was",
-            ExitCodes.USAGE_LINE + "; also a non-empty target without --clean",
+            "1:failed: the restore was rolled back, the target database is as it was (--into-new-database: the new"
+                    + " database was dropped); also --clean blocked by the application's locks",
+            ExitCodes.USAGE_LINE + "; also a non-empty target without --clean, or a restore the preflight refuses",
             ExitCodes.SIGNALS_130,
             ExitCodes.SIGNALS_143})
 public final class RestoreCommand implements Callable<Integer>, Json.Reporting, Failures.Interruptible {
@@ -80,8 +83,41 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
             description = "Restore a plain SQL script (pgvault's or pg_dump's, .sql or .sql.gz) instead of a backup.")
     Path file;
 
-    @Option(names = "--clean", description = "Drop the target's schemas first (in the same transaction).")
+    @Option(names = "--clean", description = "Drop what the target holds first, in the same transaction: its schemas,"
+            + " what is in public (public itself keeps its owner and grants), its large objects.")
     boolean clean;
+
+    @Option(names = "--lock-timeout", paramLabel = "SECONDS",
+            description = "With --clean: how long each DROP waits for locks the application holds before the restore"
+                    + " fails saying so (default: 10; 0 waits for ever).")
+    Integer lockTimeoutSeconds;
+
+    @Option(names = "--skip-preflight",
+            description = "Do not refuse a restore the preflight finds too large for the server's lock table.")
+    boolean skipPreflight;
+
+    @Option(names = "--into-new-database", arity = "0..1", fallbackValue = "", paramLabel = "NAME",
+            description = "Restore into a new database created on the target's server (NAME, default"
+                    + " <database>_restore_<UTC time>) in many transactions, for databases too large for one;"
+                    + " verified against the manifest; dropped again if anything fails. The URL's database is the one"
+                    + " it replaces: its owner, privileges and settings are copied.")
+    String intoNewDatabase;
+
+    @Option(names = "--swap",
+            description = "With --into-new-database: once verified, rename the URL's database to"
+                    + " <database>_pre_restore_<UTC time> and the new one to its name, in one transaction. Refused while"
+                    + " sessions are connected to it.")
+    boolean swap;
+
+    @Option(names = "--terminate-connections",
+            description = "With --swap: end the sessions still connected to the database being replaced instead of"
+                    + " refusing.")
+    boolean terminateConnections;
+
+    @Option(names = "--maintenance-database", paramLabel = "NAME", defaultValue = "postgres",
+            description = "With --into-new-database: the database connected to for CREATE, RENAME and DROP DATABASE"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String maintenanceDatabase;
 
     @Option(names = "--allow-non-empty", description = "Apply on top of what the target already holds.")
     boolean allowNonEmpty;
@@ -99,6 +135,7 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
     private Manifest manifest;
     private DatabaseTarget target;
     private ManifestTrust trust;
+    private NewDatabaseRestore.Report newDatabaseReport;
 
     public RestoreCommand(Invocation invocation) {
         this.invocation = invocation;
@@ -130,7 +167,12 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
                     repositoryLocation, BackupCommand.UTC.format(manifest.snapshotTime()),
                     manifest.database().name(), manifest.database().serverVersion(), target));
         }
-        RestoreOptions options = new RestoreOptions(allowNonEmpty, clean, !noVerify, debug());
+        if (intoNewDatabase != null) {
+            return intoNewDatabase(store, decryptor);
+        }
+        RestoreOptions options = new RestoreOptions(allowNonEmpty, clean, !noVerify, debug())
+                .withCleanLockTimeout(Duration.ofSeconds(lockTimeoutSeconds == null ? 10 : lockTimeoutSeconds))
+                .withPreflight(!skipPreflight);
         ProgressReporter progress = new ProgressReporter(terminal);
         RestoreReport report;
         Cancellation cancellation = invocation.signals().begin(new Cancellation());
@@ -162,6 +204,69 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
         return ExitCodes.OK;
     }
 
+    /**
+     * --into-new-database [--swap]: connections are opened per database on the target's server; a
+     * cancellation aborts the restore's own connection to the new database and keeps the one to the
+     * maintenance database, on which the new database is then dropped.
+     */
+    private Integer intoNewDatabase(BackupStore store, Decryptor decryptor) {
+        NewDatabaseRestore.Options options = NewDatabaseRestore.Options
+                .into(intoNewDatabase.isEmpty() ? null : intoNewDatabase)
+                .withSwap(swap, terminateConnections)
+                .withMaintenanceDatabase(maintenanceDatabase)
+                .withPreflight(!skipPreflight)
+                .withShowRowData(debug());
+        ProgressReporter progress = new ProgressReporter(terminal);
+        Cancellation cancellation = invocation.signals().begin(new Cancellation());
+        boolean[] told = {false};
+        NewDatabaseRestore.Connector connector = name -> {
+            DatabaseTarget on = target.withDatabase(name);
+            Connection connection = on.connect();
+            if (!told[0]) {
+                told[0] = true;
+                terminal.say("connected to " + on + ": " + on.negotiatedTls(connection).line());
+            }
+            if (!name.equals(maintenanceDatabase)) {
+                cancellation.onCancel(() -> {
+                    try {
+                        connection.abort(Runnable::run);
+                    } catch (SQLException ignored) {
+                        // already closed
+                    }
+                });
+            }
+            return connection;
+        };
+        NewDatabaseRestore.Report outcome;
+        try {
+            outcome = new RestoreService(store, Clock.systemUTC(), trust).restoreIntoNewDatabase(key, connector,
+                    target.database(), options, decryptor, progress);
+        } finally {
+            invocation.signals().end();
+        }
+        RestoreReport report = outcome.restore();
+        newDatabaseReport = outcome;
+        record(store, report);
+        terminal.say(String.format("restored %s into %s%s: %s, %s, %s, verified against the manifest",
+                report.source(), outcome.database(), outcome.previous() == null ? " (a new database)"
+                        : " (as the new database " + report.target() + ", then swapped in; the database it replaced is"
+                        + " kept as " + outcome.previous() + ")",
+                Terminal.count(report.tables(), "table"), Terminal.count(report.rows(), "row"),
+                Terminal.seconds(report.duration())));
+        if (outcome.previous() == null) {
+            terminal.say("the restored database is " + outcome.database() + "; " + target.database()
+                    + " is unchanged: point the application at " + outcome.database()
+                    + " (or run again with --swap to rename it into place)");
+        }
+        for (String warning : outcome.warnings()) {
+            terminal.error("warning: " + warning);
+        }
+        if (json) {
+            terminal.document(Json.write(document("restored", report, null)));
+        }
+        return ExitCodes.OK;
+    }
+
     /** --debug also keeps row values in a failing statement's error (personal data, left out by default). */
     private boolean debug() {
         var parsed = spec.commandLine().getParseResult();
@@ -186,6 +291,28 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
         }
         if (clean && allowNonEmpty) {
             throw new UsageError("--clean and --allow-non-empty exclude each other");
+        }
+        if (lockTimeoutSeconds != null && (!clean || lockTimeoutSeconds < 0)) {
+            throw new UsageError(lockTimeoutSeconds < 0 ? "--lock-timeout: seconds, 0 or more"
+                    : "--lock-timeout is how long --clean waits for locks; give it with --clean");
+        }
+        if (intoNewDatabase != null) {
+            if (file != null) {
+                throw new UsageError("--into-new-database restores a backup from --repo: the new database is verified"
+                        + " against its manifest before it is kept or swapped in");
+            }
+            if (clean || allowNonEmpty || noVerify) {
+                throw new UsageError("--into-new-database restores into a new, empty database and always verifies it:"
+                        + " --clean, --allow-non-empty and --no-verify do not apply");
+            }
+            if (!intoNewDatabase.isEmpty() && !intoNewDatabase.equals(intoNewDatabase.strip())) {
+                throw new UsageError("--into-new-database: the name has leading or trailing spaces");
+            }
+        } else if (swap || terminateConnections) {
+            throw new UsageError((swap ? "--swap" : "--terminate-connections") + " goes with --into-new-database");
+        }
+        if (terminateConnections && !swap) {
+            throw new UsageError("--terminate-connections ends the sessions at the --swap; give --swap too");
         }
     }
 
@@ -232,7 +359,8 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
 
     @Override
     public String afterInterruption() {
-        return "the restore was rolled back; the target database is as it was";
+        return intoNewDatabase != null ? "the new database was dropped; " + (target == null ? "the target database"
+                : target.database()) + " is as it was" : "the restore was rolled back; the target database is as it was";
     }
 
     /** The --json document; every field is always present, null when it does not apply. */
@@ -254,6 +382,18 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
             b.put("sha256", manifest.sha256());
         }
         doc.put("target", target == null ? null : target.toString());
+        if (intoNewDatabase != null) {
+            ObjectNode fresh = doc.putObject("newDatabase");
+            fresh.put("database", newDatabaseReport == null ? null : newDatabaseReport.database());
+            fresh.put("swapped", newDatabaseReport != null && newDatabaseReport.previous() != null);
+            fresh.put("previous", newDatabaseReport == null ? null : newDatabaseReport.previous());
+            ArrayNode warnings = fresh.putArray("warnings");
+            if (newDatabaseReport != null) {
+                newDatabaseReport.warnings().forEach(warnings::add);
+            }
+        } else {
+            doc.putNull("newDatabase");
+        }
         if (report == null) {
             doc.putNull("tables");
             doc.putNull("rows");

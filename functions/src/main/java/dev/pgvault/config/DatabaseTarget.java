@@ -316,19 +316,80 @@ public final class DatabaseTarget {
     }
 
     private Connection openConnection(TlsPlan plan, String token) throws SQLException {
+        Properties properties = driverProperties(plan, token, true);
+        try {
+            return DriverManager.getConnection(jdbcUrl(), properties);
+        } catch (SQLException e) {
+            if (!refusesStartupOptions(e) || properties.getProperty("options", "").equals(
+                    driverProperties(plan, token, false).getProperty("options", ""))) {
+                throw e;
+            }
+            // A pooler or proxy in front of the server (PgBouncer, RDS Proxy) that refuses the
+            // "options" startup parameter: the server-side keepalives are left to its own settings.
+            return DriverManager.getConnection(jdbcUrl(), driverProperties(plan, token, false));
+        }
+    }
+
+    /**
+     * What the driver is given. Beyond the URL's parameters and the TLS plan: TCP keepalives on
+     * both ends, so that a peer that vanished (a dropped NAT flow, a dead server) fails the run in
+     * about two minutes instead of hanging for hours: pgvault's sockets probe after 60 s of silence
+     * ({@link KeepaliveSocketFactory}), and the server is asked (with {@code -c} in the startup
+     * "options", unless the URL sets them) for {@code tcp_keepalives_idle=60},
+     * {@code tcp_keepalives_interval=10}, {@code tcp_keepalives_count=6}, so that it ends the
+     * session, rolls back and releases the locks of a client that is gone. No socket read timeout:
+     * a CREATE INDEX or a lock wait may leave the connection silent for an hour while both ends are
+     * alive.
+     */
+    Properties driverProperties(TlsPlan plan, String token, boolean serverKeepalives) {
         Properties properties = new Properties();
         parameters.forEach((key, value) -> properties.setProperty(LIBPQ_TO_JDBC.getOrDefault(key, key), value));
         plan.jdbcProperties().forEach(properties::setProperty);
         properties.setProperty(TlsHandshakes.TOKEN_PROPERTY, token);
         properties.putIfAbsent("ApplicationName", "pgvault");
         properties.putIfAbsent("tcpKeepAlive", "true");
+        properties.putIfAbsent("socketFactory", KeepaliveSocketFactory.class.getName());
+        if (serverKeepalives) {
+            String options = withServerKeepalives(properties.getProperty("options"));
+            if (!options.isEmpty()) {
+                properties.setProperty("options", options);
+            }
+        }
         if (user != null) {
             properties.setProperty("user", user);
         }
         if (password != null) {
             properties.setProperty("password", password);
         }
-        return DriverManager.getConnection(jdbcUrl(), properties);
+        return properties;
+    }
+
+    /** The startup options with the server-side keepalive settings the options do not set themselves. */
+    static String withServerKeepalives(String options) {
+        StringBuilder all = new StringBuilder(options == null ? "" : options.strip());
+        Map<String, Integer> settings = new LinkedHashMap<>();
+        settings.put("tcp_keepalives_idle", KeepaliveSocketFactory.IDLE_SECONDS);
+        settings.put("tcp_keepalives_interval", KeepaliveSocketFactory.INTERVAL_SECONDS);
+        settings.put("tcp_keepalives_count", KeepaliveSocketFactory.COUNT);
+        String given = all.toString().toLowerCase(Locale.ROOT);
+        settings.forEach((name, value) -> {
+            if (!given.contains(name)) {
+                all.append(all.isEmpty() ? "" : " ").append("-c ").append(name).append('=').append(value);
+            }
+        });
+        return all.toString();
+    }
+
+    /** PgBouncer: "unsupported startup parameter: options"; RDS Proxy: "... doesn't support command-line options". */
+    private static boolean refusesStartupOptions(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (message.contains("startup parameter") && message.contains("options")
+                    || message.contains("command-line options")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The JDBC URL without credentials. */

@@ -62,12 +62,12 @@ public final class RestoreService {
                 .manifest();
         Instant started = clock.instant();
         return inTransaction(target, "backup " + key, targetName, options, () -> {
-            prepare(target, options);
+            prepare(target, options, manifest, progress);
             VerifyingInputStream stored = new VerifyingInputStream(
                     new BufferedInputStream(store.open(key), 1 << 16), manifest.sha256(), manifest.storedBytes(), key);
             ScriptApplier.Outcome outcome;
             try (stored) {
-                outcome = applyChecked(stored, target, manifest, decryptor, progress, options);
+                outcome = applyChecked(stored, target, manifest, decryptor, progress, options.showRowData(), 0);
             }
             VerificationResult verification = null;
             if (options.verify()) {
@@ -86,12 +86,38 @@ public final class RestoreService {
         });
     }
 
+    /**
+     * Restores {@code keyOrLatest} into a new database on the server of {@code connector}, in many
+     * transactions, verified against the manifest, and with {@link NewDatabaseRestore.Options#swap}
+     * renamed into the place of {@code database}; any failure drops the new database and leaves
+     * {@code database} as it was (see {@link NewDatabaseRestore}).
+     *
+     * @param database the database the restore replaces (its properties are copied onto the new one)
+     */
+    public NewDatabaseRestore.Report restoreIntoNewDatabase(String keyOrLatest, NewDatabaseRestore.Connector connector,
+                                                            String database, NewDatabaseRestore.Options options,
+                                                            Decryptor decryptor, ScriptApplier.Progress progress) {
+        String key = new BackupCatalog(store).resolve(keyOrLatest, null);
+        Manifest manifest = SignedManifests.read(store, key, trust.keys(), trust.allowUnsigned(), trust.warn())
+                .manifest();
+        return new NewDatabaseRestore(connector, database, options, progress, clock).run(key, manifest,
+                (fresh, commitEvery) -> {
+                    VerifyingInputStream stored = new VerifyingInputStream(
+                            new BufferedInputStream(store.open(key), 1 << 16), manifest.sha256(),
+                            manifest.storedBytes(), key);
+                    try (stored) {
+                        return applyChecked(stored, fresh, manifest, decryptor, progress, options.showRowData(),
+                                commitEvery);
+                    }
+                });
+    }
+
     /** Restores a plain SQL script (ours or pg_dump's, optionally gzipped) that has no manifest. */
     public RestoreReport restoreScript(InputStream script, String sourceName, Connection target, String targetName,
                                        RestoreOptions options, ScriptApplier.Progress progress) {
         Instant started = clock.instant();
         return inTransaction(target, sourceName, targetName, options, () -> {
-            prepare(target, options);
+            prepare(target, options, null, progress);
             InputStream sql = sourceName.endsWith(".gz")
                     ? Compression.GZIP.decompress(new BufferedInputStream(script, 1 << 16))
                     : new BufferedInputStream(script, 1 << 16);
@@ -130,21 +156,37 @@ public final class RestoreService {
         }
     }
 
-    private static void prepare(Connection target, RestoreOptions options) throws SQLException {
+    /**
+     * The check that the target is empty (unless --clean or --allow-non-empty), the preflight, then
+     * the clean; {@code manifest} may be null.
+     */
+    private static void prepare(Connection target, RestoreOptions options, Manifest manifest,
+                                ScriptApplier.Progress progress) throws SQLException {
         target.setAutoCommit(false);
-        if (options.clean()) {
-            TargetDatabase.clean(target);
-            return;
-        }
-        if (!options.allowNonEmpty()) {
+        if (!options.clean() && !options.allowNonEmpty()) {
             List<String> existing = TargetDatabase.existingObjects(target);
             if (!existing.isEmpty()) {
                 target.rollback();
                 throw new TargetNotEmptyException("the target database is not empty (it holds "
                         + String.join(", ", existing) + (existing.size() == 10 ? ", ..." : "")
-                        + "); restore into an empty database, or pass --clean to drop its schemas first,"
+                        + "); restore into an empty database, or pass --clean to drop what it holds first,"
                         + " or --allow-non-empty to apply on top; nothing was changed");
             }
+        }
+        if (options.preflight()) {
+            java.sql.Savepoint savepoint = target.setSavepoint();
+            try {
+                Preflight.checkOneTransaction(target, manifest, options, progress::note);
+                target.releaseSavepoint(savepoint);
+            } catch (SQLException e) {
+                // a catalog view this role may not read: the restore goes on, without the check
+                target.rollback(savepoint);
+                progress.note("preflight: could not read the server's limits (" + e.getMessage()
+                        + "); going on without the check");
+            }
+        }
+        if (options.clean()) {
+            TargetDatabase.clean(target, options.cleanLockTimeout());
         }
     }
 
@@ -154,7 +196,7 @@ public final class RestoreService {
      */
     private static ScriptApplier.Outcome applyChecked(VerifyingInputStream stored, Connection target, Manifest manifest,
                                                       Decryptor decryptor, ScriptApplier.Progress progress,
-                                                      RestoreOptions options)
+                                                      boolean showRowData, int commitEvery)
             throws IOException {
         ScriptApplier.Outcome outcome;
         try {
@@ -162,7 +204,7 @@ public final class RestoreService {
             InputStream sql = Compression.fromId(manifest.compression().algorithm()).decompress(plain);
             // Every manifest in a repository is pgvault's (its "tool" says so): only what pgvault writes may run.
             outcome = ScriptApplier.apply(sql, target, progress, ScriptApplier.Origin.PGVAULT_BACKUP,
-                    options.showRowData());
+                    showRowData, commitEvery);
             drain(sql);
             plain.verifyToEnd(); // the MAC or OpenPGP integrity packet, which gzip's end does not reach
         } catch (WrongKeyException e) {

@@ -43,6 +43,9 @@ public final class ScriptApplier {
     private static final Pattern SET_STANDARD_STRINGS = Pattern.compile(
             "(?is)^SET\\s+standard_conforming_strings\\s*(?:=|TO)\\s*'?(on|off)'?\\s*;?$");
     private static final Pattern SET_ANY = Pattern.compile("(?is)^SET\\s+\\w+\\s*(?:=|TO)\\s.*");
+    /** A large object's descriptor lives until its transaction ends: no commit between lo_open and lo_close. */
+    private static final Pattern LO_OPEN = Pattern.compile("(?is)^SELECT\\s+(?:pg_catalog\\.)?lo_open\\s*\\(.*");
+    private static final Pattern LO_CLOSE = Pattern.compile("(?is)^SELECT\\s+(?:pg_catalog\\.)?lo_close\\s*\\(.*");
     private static final String PG_DUMP_HEADER = "-- PostgreSQL database dump";
     private static final String PG_DUMP_COMPLETE = "-- PostgreSQL database dump complete";
     private static final String PGVAULT_HEADER = "-- pgvault";
@@ -50,6 +53,9 @@ public final class ScriptApplier {
     /** Told as the restore goes on. */
     public interface Progress {
         default void tableLoaded(String table, long rows) {}
+
+        /** A line for the operator: what the preflight read, what a non-atomic restore did. */
+        default void note(String message) {}
 
         Progress NONE = new Progress() {};
     }
@@ -86,6 +92,17 @@ public final class ScriptApplier {
      */
     public static Outcome apply(InputStream script, Connection connection, Progress progress, Origin origin,
                                 boolean showRowData) {
+        return apply(script, connection, progress, origin, showRowData, 0);
+    }
+
+    /**
+     * {@link #apply(InputStream, Connection, Progress, Origin, boolean)} that commits as it goes, for
+     * a restore into a database of its own that is dropped if anything fails: after each table's
+     * COPY and every {@code commitEvery} statements (never while a large object is open), so that
+     * no transaction holds more locks than the server's lock table has room for. 0 commits nothing.
+     */
+    public static Outcome apply(InputStream script, Connection connection, Progress progress, Origin origin,
+                                boolean showRowData, int commitEvery) {
         ScriptReader reader = new ScriptReader(script);
         StatementPolicy policy = new StatementPolicy(origin == Origin.PGVAULT_BACKUP);
         long statements = 0;
@@ -93,6 +110,8 @@ public final class ScriptApplier {
         long rows = 0;
         ScriptReader.Element element = null;
         int copyDataLine = -1;
+        int sinceCommit = 0;
+        boolean largeObjectOpen = false;
         try (Statement statement = connection.createStatement()) {
             Session session = Session.of(connection, statement);
             statement.setEscapeProcessing(false);
@@ -110,7 +129,8 @@ public final class ScriptApplier {
                     continue;
                 }
                 Matcher copy = COPY_FROM_STDIN.matcher(sql);
-                if (copy.matches()) {
+                boolean copied = copy.matches();
+                if (copied) {
                     session.requireOneStatement(sql, element);
                     copyDataLine = reader.line();
                     long loaded = copy(connection, sql, reader);
@@ -123,6 +143,13 @@ public final class ScriptApplier {
                     session.requireOpenTransaction(element);
                 }
                 statements++;
+                if (commitEvery > 0) {
+                    largeObjectOpen = LO_OPEN.matcher(sql).matches() || largeObjectOpen && !LO_CLOSE.matcher(sql).matches();
+                    if (!largeObjectOpen && (copied || ++sinceCommit >= commitEvery)) {
+                        connection.commit();
+                        sinceCommit = 0;
+                    }
+                }
             }
             policy.finish(reader.line());
         } catch (SQLException e) {

@@ -3,6 +3,7 @@ package dev.pgvault.sandbox;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /** A zonky embedded server of a chosen version; its binaries hold only the server (no psql, no pg_dump). */
@@ -18,9 +19,9 @@ final class EmbeddedPostgresServer implements ThrowawayPostgres {
         this.version = version;
     }
 
-    static EmbeddedPostgresServer start(String version) {
+    static EmbeddedPostgresServer start(String version, Map<String, String> settings) {
         try {
-            EmbeddedPostgres server = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setPgBinaryResolver((system, hardware) -> EmbeddedBinaries.archive(version, system, hardware))
                     .setServerConfig("fsync", "off")
                     .setServerConfig("full_page_writes", "off")
@@ -28,8 +29,9 @@ final class EmbeddedPostgresServer implements ThrowawayPostgres {
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "100")
                     .setLocaleConfig("locale", "C.UTF-8")
-                    .setLocaleConfig("encoding", "UTF8")
-                    .start();
+                    .setLocaleConfig("encoding", "UTF8");
+            settings.forEach(builder::setServerConfig);
+            EmbeddedPostgres server = builder.start();
             return new EmbeddedPostgresServer(server, version);
         } catch (IOException e) {
             throw new IllegalStateException("could not start embedded PostgreSQL " + version + ": " + e.getMessage(), e);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -36,7 +37,7 @@ final class LocalBinaryPostgres implements ThrowawayPostgres {
         this.port = port;
     }
 
-    static LocalBinaryPostgres start(Path bin) {
+    static LocalBinaryPostgres start(Path bin, Map<String, String> settings) {
         Path root = null;
         try {
             root = Files.createTempDirectory("pgvault-pg-",
@@ -56,7 +57,7 @@ final class LocalBinaryPostgres implements ThrowawayPostgres {
                             "-l", root.resolve("server.log").toString(), "-w", "-t", "60",
                             "-o", "-p " + port + " -k " + root + " -c listen_addresses=127.0.0.1"
                                     + " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
-                                    + " -c max_connections=100",
+                                    + " -c max_connections=100" + extra(settings),
                             "start"), asRoot, root);
                     return new LocalBinaryPostgres(bin, root, port);
                 } catch (IOException e) {
@@ -68,6 +69,17 @@ final class LocalBinaryPostgres implements ThrowawayPostgres {
             ThrowawayPostgres.deleteRecursively(root);
             throw new IllegalStateException("could not start PostgreSQL from " + bin + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String extra(Map<String, String> settings) {
+        StringBuilder flags = new StringBuilder();
+        settings.forEach((name, value) -> {
+            if (!name.matches("[a-z_.]+") || !value.matches("[A-Za-z0-9_.]+")) {
+                throw new IllegalArgumentException("unexpected server setting " + name + "=" + value);
+            }
+            flags.append(" -c ").append(name).append('=').append(value);
+        });
+        return flags.toString();
     }
 
     @Override

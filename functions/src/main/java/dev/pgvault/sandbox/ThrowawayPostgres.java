@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,21 +25,26 @@ public interface ThrowawayPostgres extends AutoCloseable {
      * {@code PGVAULT_PG_BIN=embedded} (or {@code embedded:18.1.0}) asks for an embedded one anyway.
      */
     static ThrowawayPostgres start() {
+        return start(Map.of());
+    }
+
+    /** {@link #start()} with server settings ({@code max_locks_per_transaction} = 10...) given at start. */
+    static ThrowawayPostgres start(Map<String, String> settings) {
         Optional<String> embedded = LocalBinaries.embeddedRequested();
         if (embedded.isPresent()) {
             return EmbeddedPostgresServer.start(embedded.get().isEmpty() ? EmbeddedPostgresServer.DEFAULT_VERSION
-                    : embedded.get());
+                    : embedded.get(), settings);
         }
         Optional<Path> bin = LocalBinaries.find();
         if (bin.isPresent()) {
-            return LocalBinaryPostgres.start(bin.get());
+            return LocalBinaryPostgres.start(bin.get(), settings);
         }
-        return EmbeddedPostgresServer.start(EmbeddedPostgresServer.DEFAULT_VERSION);
+        return EmbeddedPostgresServer.start(EmbeddedPostgresServer.DEFAULT_VERSION, settings);
     }
 
     /** Starts an embedded server of the given zonky binaries version (for example "17.11.0"). */
     static ThrowawayPostgres embedded(String binariesVersion) {
-        return EmbeddedPostgresServer.start(binariesVersion);
+        return EmbeddedPostgresServer.start(binariesVersion, Map.of());
     }
 
     int port();
