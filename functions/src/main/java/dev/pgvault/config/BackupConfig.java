@@ -13,7 +13,7 @@ import java.util.List;
 public record BackupConfig(String bucket, String prefix, String backupName, String databaseSecret, String signingKey,
                            String databaseName, int compressionLevel, Duration lockTimeout, String metricsNamespace,
                            EncryptionConfig encryption, boolean keepOwnersAndPrivileges, boolean allowEmpty,
-                           Duration watchdogMargin) {
+                           Duration watchdogMargin, String activeEndpointParameter) {
 
     public static final String BUCKET = "PGVAULT_BUCKET";
     public static final String PREFIX = "PGVAULT_PREFIX";
@@ -32,6 +32,12 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
     public static final String METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE";
     /** "true" writes OWNER TO and GRANT/REVOKE into backups (default "false": restorable by any role). */
     public static final String KEEP_OWNERS_AND_PRIVILEGES = "PGVAULT_KEEP_OWNERS_AND_PRIVILEGES";
+
+    /**
+     * The SSM parameter recording the database the application uses since its last repoint
+     * ({@link dev.pgvault.repoint.ActiveEndpoint}); when set, a backup of any other database fails.
+     */
+    public static final String ACTIVE_ENDPOINT_PARAMETER = dev.pgvault.repoint.ActiveEndpoint.PARAMETER_VARIABLE;
 
     /** What the template must set for this function. */
     public static final List<String> REQUIRED_VARIABLES = List.of(BUCKET, BACKUP_NAME, DATABASE_SECRET, SIGNING_KEY);
@@ -57,7 +63,8 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
                 EncryptionConfig.from(env),
                 flag(env, KEEP_OWNERS_AND_PRIVILEGES),
                 flag(env, ALLOW_EMPTY),
-                Duration.ofSeconds(env.integer(WATCHDOG_MARGIN_SECONDS, 60, 1, 600)));
+                Duration.ofSeconds(env.integer(WATCHDOG_MARGIN_SECONDS, 60, 1, 600)),
+                env.optional(ACTIVE_ENDPOINT_PARAMETER).orElse(null));
     }
 
     /** How the dump is taken. */
