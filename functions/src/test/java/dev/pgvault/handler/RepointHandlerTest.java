@@ -145,7 +145,8 @@ class RepointHandlerTest {
             probed.add(url);
             return new HealthProbe.Result(healthy, healthy ? "HTTP 200" : "HTTP 503");
         };
-        var handler = new RepointHandler(config, access, probe, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(50));
+        var handler = new RepointHandler(config, access, probe, (url, where) -> null,
+                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(50));
         var out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
         return JSON.readTree(out.toByteArray());
