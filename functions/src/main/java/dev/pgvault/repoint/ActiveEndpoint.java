@@ -48,8 +48,8 @@ public record ActiveEndpoint(String host, int port, String database, Optional<St
         if (port < 1 || port > 65535) {
             throw new ConfigurationException("active endpoint port " + port + " is outside 1-65535");
         }
-        if (database == null || database.isBlank()) {
-            throw new ConfigurationException("an active endpoint needs a database name");
+        if (database != null && database.isBlank()) {
+            database = null; // the URL names none: any database on host:port matches
         }
         instance = instance == null ? Optional.empty() : instance;
         recordedAt = recordedAt == null ? Optional.empty() : recordedAt;
@@ -132,21 +132,29 @@ public record ActiveEndpoint(String host, int port, String database, Optional<St
         ObjectNode node = JSON.createObjectNode();
         node.put("host", host);
         node.put("port", port);
-        node.put("database", database);
+        if (database != null) {
+            node.put("database", database);
+        } else {
+            node.putNull("database");
+        }
         instance.ifPresent(i -> node.put("instance", i));
         recordedAt.ifPresent(t -> node.put("recordedAt", t.toString()));
         recordedBy.ifPresent(b -> node.put("recordedBy", b));
         return node.toString();
     }
 
-    /** Whether a connection to host:port/database reaches this endpoint's database (host names compare case-blind). */
+    /**
+     * Whether a connection to host:port/database reaches this endpoint's database (host names
+     * compare case-blind; a recorded endpoint without a database matches any on host:port).
+     */
     public boolean matches(String otherHost, int otherPort, String otherDatabase) {
-        return normalise(host).equals(normalise(otherHost)) && port == otherPort && database.equals(otherDatabase);
+        return normalise(host).equals(normalise(otherHost)) && port == otherPort
+                && (database == null || database.equals(otherDatabase));
     }
 
     /** host:port/database, for messages. */
     public String describe() {
-        return host + ":" + port + "/" + database + instance.map(i -> " (instance " + i + ")").orElse("");
+        return host + ":" + port + "/" + (database == null ? "" : database) + instance.map(i -> " (instance " + i + ")").orElse("");
     }
 
     private static String normalise(String host) {
