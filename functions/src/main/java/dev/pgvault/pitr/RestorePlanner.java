@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgvault.errors.InvalidRequestException;
+import dev.pgvault.repoint.ActiveEndpoint;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -36,6 +37,8 @@ import java.util.Optional;
  *
  * <p>Only the source's own automated backups that are {@code active} define the restorable
  * window: a retained backup of a deleted instance of the same name has another DbiResourceId.
+ * And the source must be the database the application uses, as the active endpoint records it
+ * ({@link #sourceCheck}).
  */
 public final class RestorePlanner {
     /** RDS for PostgreSQL gp3 volumes below this size have fixed baseline IOPS and throughput. */
@@ -68,6 +71,7 @@ public final class RestorePlanner {
         ObjectNode plan = JSON.createObjectNode();
         ObjectNode window = window(source, state.path("window").path("backups"));
         plan.set("window", window);
+        plan.set("sourceCheck", sourceCheck(state, source, sourceId));
 
         boolean latest = state.path("useLatestRestorableTime").asBoolean(false);
         String point = latest ? source.path("LatestRestorableTime").asText(null) : state.path("restoreTime").asText(null);
@@ -187,6 +191,53 @@ public final class RestorePlanner {
         }
         window.put("ignoredBackups", ignored);
         return window;
+    }
+
+    /**
+     * Whether the source is the database the application uses, as the active endpoint records it
+     * ({@code state.recorded.value}): by instance when the record names one, else by host. After a
+     * point-in-time restore the superseded instance keeps its old name, which runbooks and habits
+     * still use; restoring it would bring back the data of before the last restore.
+     * {@code allowInactiveSource} overrides (restoring the old instance on purpose).
+     */
+    static ObjectNode sourceCheck(JsonNode state, JsonNode source, String sourceId) {
+        ObjectNode check = JSON.createObjectNode();
+        String value = state.path("recorded").path("value").asText(null);
+        Optional<ActiveEndpoint> recorded;
+        try {
+            recorded = ActiveEndpoint.parse(value, "the active endpoint record");
+        } catch (RuntimeException e) {
+            check.put("active", true);
+            check.put("detail", "the active endpoint record is unreadable (" + e.getMessage() + "); not checked");
+            return check;
+        }
+        if (recorded.isEmpty()) {
+            check.put("active", true);
+            check.put("detail", state.path("recorded").has("unread")
+                    ? "the active endpoint record could not be read (" + state.path("recorded").path("unread").asText()
+                    + "); not checked" : "no active endpoint recorded yet");
+            return check;
+        }
+        ActiveEndpoint active = recorded.get();
+        String host = source.path("Endpoint").path("Address").asText("");
+        boolean same = active.instance().isPresent() ? active.instance().get().equalsIgnoreCase(sourceId)
+                : active.host().equalsIgnoreCase(host);
+        if (same) {
+            check.put("active", true);
+            check.put("detail", sourceId + " is the database the application uses (" + active.describe() + ")");
+        } else if (state.path("allowInactiveSource").asBoolean(false)) {
+            check.put("active", true);
+            check.put("detail", sourceId + " is not the database the application uses (" + active.describe()
+                    + "); restored anyway, as allowInactiveSource asks");
+        } else {
+            check.put("active", false);
+            check.put("detail", sourceId + " is not the database the application uses: since "
+                    + active.recordedAt().map(Instant::toString).orElse("its last repoint") + " that is "
+                    + active.describe() + ". Restore from " + active.instance().orElse("the instance at " + active.host())
+                    + " instead, or pass allowInactiveSource (pgvault restore pitr --allow-inactive-source) to restore "
+                    + sourceId + " on purpose. Nothing was created");
+        }
+        return check;
     }
 
     private static void storage(JsonNode source, ObjectNode restore, List<String> carried, List<String> notCarried) {

@@ -15,13 +15,13 @@ import java.util.Optional;
  */
 public record RestoreRequest(String sourceInstance, Optional<Instant> restoreTime, String targetInstance,
                              ApplicationRef application, Optional<URI> healthUrl, Optional<Integer> maxWaitMinutes,
-                             boolean allowManagedSecret) {
+                             boolean allowManagedSecret, boolean allowInactiveSource) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A secret a controller manages is refused (see the repoint function). */
     public RestoreRequest(String sourceInstance, Optional<Instant> restoreTime, String targetInstance,
                           ApplicationRef application, Optional<URI> healthUrl, Optional<Integer> maxWaitMinutes) {
-        this(sourceInstance, restoreTime, targetInstance, application, healthUrl, maxWaitMinutes, false);
+        this(sourceInstance, restoreTime, targetInstance, application, healthUrl, maxWaitMinutes, false, false);
     }
 
     public RestoreRequest {
@@ -57,6 +57,9 @@ public record RestoreRequest(String sourceInstance, Optional<Instant> restoreTim
             app.put("allowManagedSecret", true);
         }
         maxWaitMinutes.ifPresent(minutes -> input.put("maxWaitMinutes", minutes));
+        if (allowInactiveSource) {
+            input.put("allowInactiveSource", true);
+        }
         return input;
     }
 }

@@ -39,7 +39,8 @@ class PitrStateMachineTest {
     private static final List<String> UP_TO_RESTORE = List.of(
             "ValidateInput", "ChooseTargetName", "NameAfterRestoreTime", "SplitNamingTime", "NameTarget",
             "ChooseWaitLimit", "UseDefaultWaitLimit", "DescribeSource", "CheckSource", "DescribeRestoreWindow",
-            "PlanRestore", "CheckRestoreWindow", "RestorePointRequested", "CheckApplication", "RestoreInstance");
+            "ReadActiveEndpoint", "PlanRestore", "CheckSourceIsActive", "CheckRestoreWindow", "RestorePointRequested",
+            "CheckApplication", "RestoreInstance");
     private static final List<String> AFTER_AVAILABLE = List.of("VerifyTarget", "ReapplySettings", "Repoint",
             "DescribeActiveEndpoint", "RecordActiveEndpoint", "TagSuperseded", "DescribeRestored", "CompareSettings",
             "DescribeSuccess", "NotifySuccess", "Restored");
@@ -287,6 +288,46 @@ class PitrStateMachineTest {
     }
 
     @Test
+    void restoringTheInstanceTheApplicationWasRepointedAwayFromIsRefusedUnlessAskedFor() {
+        String recorded = "{\"host\":\"auth-db-prod-pitr-2023-12-30-0900.c1x2y3z4.eu-west-1.rds.amazonaws.com\","
+                + "\"port\":5432,\"database\":\"auth_db\",\"instance\":\"auth-db-prod-pitr-2023-12-30-0900\","
+                + "\"recordedAt\":\"2023-12-30T09:41:00Z\"}";
+        JsonNode run = scenario(input()).mock("ReadActiveEndpoint", ok(parameter(recorded))).run();
+
+        assertThat(path(run)).containsSubsequence("ReadActiveEndpoint", "PlanRestore", "CheckSourceIsActive",
+                "SourceNotActive", "DescribeFailure", "NotifyFailure", "RestoreFailed");
+        assertThat(run.path("error").asText()).isEqualTo("pgvault.SourceNotActive");
+        assertThat(run.path("cause").asText()).contains("auth-db-prod is not the database the application uses")
+                .contains("since 2023-12-30T09:41:00Z").contains("Restore from auth-db-prod-pitr-2023-12-30-0900 instead")
+                .contains("--allow-inactive-source");
+        assertThat(run.path("calls").has("CheckApplication")).isFalse();
+        assertThat(run.path("calls").has("RestoreInstance")).isFalse();
+
+        ObjectNode onPurpose = input();
+        onPurpose.put("allowInactiveSource", true);
+        JsonNode allowed = scenario(onPurpose).mock("ReadActiveEndpoint", ok(parameter(recorded)))
+                .mock("DescribeTarget", ok(target("available"))).run();
+        assertThat(allowed.path("status").asText()).isEqualTo("SUCCEEDED");
+
+        // The record naming the source itself (a restore after a restore-from-backup repoint, say) passes.
+        String same = "{\"host\":\"AUTH-DB-PROD.c1x2y3z4.eu-west-1.rds.amazonaws.com\",\"port\":5432,\"database\":\"auth_db\"}";
+        JsonNode sameSource = scenario(input()).mock("ReadActiveEndpoint", ok(parameter(same)))
+                .mock("DescribeTarget", ok(target("available"))).run();
+        assertThat(sameSource.path("status").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void anUnreadableRecordDoesNotHoldUpTheRestore() {
+        JsonNode run = scenario(input())
+                .mock("ReadActiveEndpoint", fail("Ssm.SsmException", "AccessDenied"))
+                .mock("DescribeTarget", ok(target("available")))
+                .run();
+        assertThat(path(run)).containsSubsequence("ReadActiveEndpoint", "ActiveEndpointUnread", "PlanRestore",
+                "CheckSourceIsActive", "CheckRestoreWindow");
+        assertThat(run.path("status").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
     void aFailedReapplyIsReportedAndDoesNotStopTheRestore() {
         JsonNode run = scenario(input())
                 .mock("DescribeTarget", ok(target("available")))
@@ -325,7 +366,8 @@ class PitrStateMachineTest {
 
         assertThat(path(run)).containsExactly("ValidateInput", "ChooseTargetName", "NameAfterRestoreTime",
                 "SplitNamingTime", "NameTarget", "ChooseWaitLimit", "UseDefaultWaitLimit", "DescribeSource",
-                "CheckSource", "DescribeRestoreWindow", "PlanRestore", "CheckRestoreWindow", "RestoreTimeOutOfRange",
+                "CheckSource", "DescribeRestoreWindow", "ReadActiveEndpoint", "PlanRestore", "CheckSourceIsActive",
+                "CheckRestoreWindow", "RestoreTimeOutOfRange",
                 "DescribeFailure", "NotifyFailure", "RestoreFailed");
         assertThat(run.path("status").asText()).isEqualTo("FAILED");
         assertThat(run.path("error").asText()).isEqualTo("pgvault.RestoreTimeOutOfRange");
@@ -591,6 +633,14 @@ class PitrStateMachineTest {
         return response;
     }
 
+    /** GetParameter's answer. */
+    private static ObjectNode parameter(String value) {
+        ObjectNode response = JSON.createObjectNode();
+        response.putObject("Parameter").put("Name", SUBSTITUTIONS.get("ActiveEndpointParameterName"))
+                .put("Type", "String").put("Value", value).put("Version", 3);
+        return response;
+    }
+
     private static ObjectNode describeModified() {
         ObjectNode response = JSON.createObjectNode();
         response.putObject("DbInstance").put("DbInstanceIdentifier", TARGET).put("DbInstanceStatus", "modifying");
@@ -643,6 +693,7 @@ class PitrStateMachineTest {
             ObjectNode created = JSON.createObjectNode();
             created.putObject("DbInstance").put("DbInstanceArn", "arn:aws:rds:eu-west-1:123456789012:db:" + TARGET)
                     .put("DbInstanceStatus", "creating");
+            mock("ReadActiveEndpoint", ok(parameter(dev.pgvault.repoint.ActiveEndpoint.UNSET)));
             mock("RestoreInstance", ok(created));
             mock("ReapplySettings", ok(describeModified()));
             mock("RecordActiveEndpoint", ok(JSON.createObjectNode().put("Version", 2).put("Tier", "Standard")));
@@ -681,6 +732,8 @@ class PitrStateMachineTest {
             state.putObject("target").put("instance", target);
             state.putObject("sourceState").set("instance", firstResult("DescribeSource").path("DbInstances").path(0));
             state.putObject("window").set("backups", firstResult("DescribeRestoreWindow").path("DbInstanceAutomatedBackups"));
+            JsonNode recorded = firstResult("ReadActiveEndpoint").path("Parameter").path("Value");
+            state.putObject("recorded").put("value", recorded.isTextual() ? recorded.asText() : "none");
             if (!state.path("sourceState").path("instance").isObject()) {
                 return java.util.Optional.empty();
             }

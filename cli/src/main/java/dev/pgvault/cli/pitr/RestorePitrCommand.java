@@ -100,6 +100,11 @@ public final class RestorePitrCommand implements Callable<Integer>, ExitCodes.Aw
                     + "an owner): refused otherwise, as the controller would put the old value back at its next sync.")
     boolean allowManagedSecret;
 
+    @Option(names = "--allow-inactive-source",
+            description = "Restore --instance even if the application was repointed away from it (the active endpoint "
+                    + "record names another database): refused otherwise, as it is usually the superseded instance.")
+    boolean allowInactiveSource;
+
     @Option(names = "--target", paramLabel = "ID",
             description = "Name of the restored instance (default: <instance>-pitr-<yyyy-mm-dd>-<hhmm>). "
                     + "The deployed IAM policy allows names starting with <instance>-.")
@@ -148,7 +153,7 @@ public final class RestorePitrCommand implements Callable<Integer>, ExitCodes.Aw
                 : RestoreTarget.defaultName(instance, time.orElse(clock.instant()));
         RestoreRequest request = new RestoreRequest(instance, time, targetName,
                 new ApplicationRef(namespace, secret, secretKey, deployment), health(), Optional.ofNullable(maxWaitMinutes),
-                allowManagedSecret);
+                allowManagedSecret, allowInactiveSource);
 
         out.printf("Restoring %s to %s as %s, then repointing %s/%s (%s of secret %s).%n", instance,
                 time.map(Instant::toString).orElse("its latest restorable time (now " + window.latest() + ")"),

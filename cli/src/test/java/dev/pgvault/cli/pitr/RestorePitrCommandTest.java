@@ -83,13 +83,16 @@ class RestorePitrCommandTest {
         assertThat(input.path("targetInstance").asText()).isEqualTo("auth-db-prod-restored");
         assertThat(input.path("application").path("secretKey").asText()).isEqualTo("DATABASE_URL");
         assertThat(input.path("application").has("allowManagedSecret")).as("refused unless asked").isFalse();
+        assertThat(input.has("allowInactiveSource")).isFalse();
     }
 
     @Test
-    void aControllerManagedSecretIsWrittenOnlyWhenExplicitlyAllowed() throws Exception {
-        assertThat(run("--instance", "auth-db-prod", "--latest", "--allow-managed-secret")).isEqualTo(ExitCodes.OK);
+    void aControllerManagedSecretOrAnInactiveSourceIsUsedOnlyWhenExplicitlyAllowed() throws Exception {
+        assertThat(run("--instance", "auth-db-prod", "--latest", "--allow-managed-secret", "--allow-inactive-source"))
+                .isEqualTo(ExitCodes.OK);
         JsonNode input = JSON.readTree(JSON.readTree(onlySfnCall("StartExecution").getBodyAsString()).path("input").asText());
         assertThat(input.path("application").path("allowManagedSecret").asBoolean()).isTrue();
+        assertThat(input.path("allowInactiveSource").asBoolean()).isTrue();
     }
 
     @Test
