@@ -18,7 +18,7 @@ import java.util.Optional;
 public record BackupConfig(String bucket, String prefix, String backupName, String databaseSecret, String signingKey,
                            String databaseName, int compressionLevel, Duration lockTimeout, String metricsNamespace,
                            EncryptionConfig encryption, boolean keepOwnersAndPrivileges, boolean allowEmpty,
-                           Duration watchdogMargin, ObjectLock objectLock) {
+                           Duration watchdogMargin, ObjectLock objectLock, String activeEndpointParameter) {
 
     public static final String BUCKET = "PGVAULT_BUCKET";
     public static final String PREFIX = "PGVAULT_PREFIX";
@@ -46,6 +46,12 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
     public static final String OBJECT_LOCK_DAYS = "PGVAULT_OBJECT_LOCK_DAYS";
     static final int MAX_OBJECT_LOCK_DAYS = 36_500;
 
+    /**
+     * The SSM parameter recording the database the application uses since its last repoint
+     * ({@link dev.pgvault.repoint.ActiveEndpoint}); when set, a backup of any other database fails.
+     */
+    public static final String ACTIVE_ENDPOINT_PARAMETER = dev.pgvault.repoint.ActiveEndpoint.PARAMETER_VARIABLE;
+
     /** What the template must set for this function. */
     public static final List<String> REQUIRED_VARIABLES = List.of(BUCKET, BACKUP_NAME, DATABASE_SECRET, SIGNING_KEY);
 
@@ -70,7 +76,8 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
                 flag(env, KEEP_OWNERS_AND_PRIVILEGES),
                 flag(env, ALLOW_EMPTY),
                 Duration.ofSeconds(env.integer(WATCHDOG_MARGIN_SECONDS, 60, 1, 600)),
-                objectLock(env));
+                objectLock(env),
+                env.optional(ACTIVE_ENDPOINT_PARAMETER).orElse(null));
     }
 
     /** The Object Lock retention for uploads, if any. */

@@ -17,8 +17,10 @@ import dev.pgvault.config.Environment;
 import dev.pgvault.config.SecretResolver;
 import dev.pgvault.dump.DumpProgress;
 import dev.pgvault.errors.InvalidRequestException;
+import dev.pgvault.errors.WrongSourceException;
 import dev.pgvault.metrics.BackupMetrics;
 import dev.pgvault.metrics.EmfBackupMetrics;
+import dev.pgvault.repoint.ActiveEndpoint;
 import dev.pgvault.repository.BackupKind;
 import dev.pgvault.repository.S3Store;
 import dev.pgvault.run.Cancellation;
@@ -93,6 +95,7 @@ public final class BackupHandler implements RequestHandler<Map<String, Object>, 
         SecretResolver secrets = aws.secretResolver(); // one per invocation: each secret read once
         DatabaseTarget database = DatabaseTarget.parseSecret(secrets.resolve(settings.databaseSecret()),
                 "secret " + settings.databaseSecret(), settings.databaseName());
+        assertActiveDatabase(settings, aws, database);
         BackupService service = new BackupService(new S3Store(aws.s3(), settings.bucket(), settings.prefix(),
                 settings.objectLock()),
                 database::connect, metrics, clock, settings.dumpOptions(), signer(aws, settings));
@@ -100,6 +103,34 @@ public final class BackupHandler implements RequestHandler<Map<String, Object>, 
                 settings.compressionLevel(), settings.encryption().encryptor(secrets),
                 RunOwner.lambda(context.getFunctionName(), context.getAwsRequestId()), settings.allowEmpty());
         return service.run(request, DumpProgress.NONE, cancellation);
+    }
+
+    /**
+     * When the stack records the application's database (the active endpoint, written after each
+     * successful repoint), the database this backup reads must be that one: after a
+     * point-in-time restore the secret may still name the abandoned instance, and its nightly
+     * dump would "succeed" while production has no backup.
+     */
+    static void assertActiveDatabase(BackupConfig settings, AwsClients aws, DatabaseTarget database) {
+        String parameter = settings.activeEndpointParameter();
+        if (parameter == null || parameter.isBlank()) {
+            return;
+        }
+        if (aws.ssm() == null) {
+            throw new dev.pgvault.errors.ConfigurationException(BackupConfig.ACTIVE_ENDPOINT_PARAMETER
+                    + " is set but no SSM client was given to read " + parameter);
+        }
+        ActiveEndpoint.read(aws.ssm(), parameter).ifPresent(active -> {
+            if (!active.matches(database.host(), database.port(), database.database())) {
+                throw new WrongSourceException("secret " + settings.databaseSecret() + " names "
+                        + database.host() + ":" + database.port() + "/" + database.database()
+                        + ", but the application uses " + active.describe() + " (SSM parameter " + parameter
+                        + active.recordedAt().map(t -> ", recorded " + t).orElse("")
+                        + "): nothing was backed up. Point the secret at the active database (after a"
+                        + " point-in-time restore: update the DatabaseSecret's host, port and dbname), or"
+                        + " record the endpoint the application really uses in the parameter");
+            }
+        });
     }
 
     /** The KMS signer, built once per container (it reads the key's public half once). */

@@ -9,12 +9,15 @@ import dev.pgvault.config.Environment;
 import dev.pgvault.config.RepointConfig;
 import dev.pgvault.config.SecretResolver;
 import dev.pgvault.errors.InvalidRequestException;
+import dev.pgvault.errors.RepointIncompleteException;
+import dev.pgvault.errors.RepointRefusedException;
 import dev.pgvault.errors.RepointRolledBackException;
 import dev.pgvault.errors.RollbackFailedException;
 import dev.pgvault.kube.EksAccess;
 import dev.pgvault.kube.EksTokenProvider;
 import dev.pgvault.kube.KubernetesAccess;
 import dev.pgvault.kube.SecretConfigAccess;
+import dev.pgvault.repoint.ConnectionTest;
 import dev.pgvault.repoint.HealthProbe;
 import dev.pgvault.repoint.HttpHealthProbe;
 import dev.pgvault.repoint.RepointEvent;
@@ -38,7 +41,10 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * Lambda adapter for {@link RepointService}: decodes the event, calls the service, encodes the
  * answer. A failed repoint ends in a named exception the state machine matches on:
  * {@link RepointRolledBackException} (undone, application as it was) or
- * {@link RollbackFailedException} (undo failed too); bad input in {@link InvalidRequestException}.
+ * {@link RollbackFailedException} (undo failed too), {@link RepointRefusedException} (refused
+ * before any change: a controller-managed secret, a new database that cannot be used),
+ * {@link RepointIncompleteException} (an earlier attempt's value could not be brought into use);
+ * bad input in {@link InvalidRequestException}.
  */
 public final class RepointHandler implements RequestStreamHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,6 +52,7 @@ public final class RepointHandler implements RequestStreamHandler {
     private final RepointConfig config;
     private final KubernetesAccess cluster;
     private final HealthProbe health;
+    private final ConnectionTest connections;
     private final Clock clock;
     private final Duration pollInterval;
 
@@ -55,14 +62,16 @@ public final class RepointHandler implements RequestStreamHandler {
     }
 
     private RepointHandler(RepointConfig config) {
-        this(config, realAccess(config), new HttpHealthProbe(), Clock.systemUTC(), Duration.ofSeconds(5));
+        this(config, realAccess(config), new HttpHealthProbe(), ConnectionTest.jdbc(), Clock.systemUTC(),
+                Duration.ofSeconds(5));
     }
 
-    public RepointHandler(RepointConfig config, KubernetesAccess cluster, HealthProbe health, Clock clock,
-                          Duration pollInterval) {
+    public RepointHandler(RepointConfig config, KubernetesAccess cluster, HealthProbe health, ConnectionTest connections,
+                          Clock clock, Duration pollInterval) {
         this.config = config;
         this.cluster = cluster;
         this.health = health;
+        this.connections = connections;
         this.clock = clock;
         this.pollInterval = pollInterval;
     }
@@ -72,9 +81,9 @@ public final class RepointHandler implements RequestStreamHandler {
         RepointEvent event = RepointEvent.parse(read(input));
         JsonNode reply;
         try (KubernetesClient client = cluster.connect()) {
-            RepointService service = new RepointService(client, health, clock, pollInterval);
+            RepointService service = new RepointService(client, health, connections, clock, pollInterval);
             reply = switch (event.action()) {
-                case CHECK -> RepointReplies.check(service.check(event.application()));
+                case CHECK -> RepointReplies.check(service.check(event.application(), event.allowManagedSecret()));
                 case REPOINT -> {
                     RepointOutcome outcome = service.repoint(
                             event.toRequest(config.rolloutTimeout(), config.healthTimeout()));
@@ -90,6 +99,10 @@ public final class RepointHandler implements RequestStreamHandler {
                                         + failed.requested() + " failed (" + failed.reason()
                                         + ") and putting back " + failed.previous() + " failed too: "
                                         + failed.rollbackProblem());
+                        case RepointOutcome.NotCompleted incomplete -> throw new RepointIncompleteException(
+                                "repoint of " + event.application().deploymentLabel() + " to " + incomplete.requested()
+                                        + " did not complete: " + incomplete.reason()
+                                        + ". Repoint it back to the endpoint it used before the restore");
                     };
                 }
             };

@@ -19,6 +19,12 @@ import java.time.Instant;
  */
 public final class Rollouts {
     public static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
+    /**
+     * The database endpoint ({@code host:port/database}) the pod template was rolled out for, set
+     * by every pgvault restart: "the pods run the new endpoint" is this annotation on a template
+     * whose rollout completed, not merely a secret that holds it.
+     */
+    public static final String DATABASE_ENDPOINT = "pgvault.dev/database-endpoint";
 
     private final KubernetesClient client;
     private final Duration pollInterval;
@@ -45,13 +51,35 @@ public final class Rollouts {
 
     /** Triggers a new rollout; returns the generation the change produced (to wait for). */
     public long restart(String namespace, String name, Instant at) {
+        return restart(namespace, name, at, null);
+    }
+
+    /** The pod template's annotation, or null. */
+    public static String templateAnnotation(Deployment deployment, String key) {
+        if (deployment.getSpec() == null || deployment.getSpec().getTemplate() == null
+                || deployment.getSpec().getTemplate().getMetadata() == null
+                || deployment.getSpec().getTemplate().getMetadata().getAnnotations() == null) {
+            return null;
+        }
+        return deployment.getSpec().getTemplate().getMetadata().getAnnotations().get(key);
+    }
+
+    /**
+     * Triggers a new rollout whose pod template records {@code databaseEndpoint} (when not null)
+     * in {@link #DATABASE_ENDPOINT}, in the same patch; returns the generation to wait for.
+     */
+    public long restart(String namespace, String name, Instant at, String databaseEndpoint) {
         var annotations = get(namespace, name).getSpec().getTemplate().getMetadata().getAnnotations();
         if (annotations != null && at.toString().equals(annotations.get(RESTARTED_AT))) {
             // The same value again would be no change, and no rollout (a coarse clock, a quick rollback).
             at = at.plusMillis(1);
         }
-        String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"" + RESTARTED_AT + "\":\""
-                + at.toString() + "\"}}}}}";
+        var values = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        values.put(RESTARTED_AT, at.toString());
+        if (databaseEndpoint != null) {
+            values.put(DATABASE_ENDPOINT, databaseEndpoint);
+        }
+        String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":" + values + "}}}}";
         try {
             Deployment patched = client.apps().deployments().inNamespace(namespace).withName(name)
                     .patch(PatchContext.of(PatchType.JSON_MERGE), patch);

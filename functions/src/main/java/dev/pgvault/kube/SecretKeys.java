@@ -56,7 +56,7 @@ public final class SecretKeys {
             throw new InvalidRequestException("key '" + key + "' of secret " + namespace + "/" + secretName
                     + " is not valid base64");
         }
-        return new SecretValue(value, secret.getMetadata().getResourceVersion());
+        return new SecretValue(value, secret.getMetadata().getResourceVersion(), SecretManagers.describe(secret));
     }
 
     /**
@@ -82,8 +82,15 @@ public final class SecretKeys {
         }
     }
 
-    /** A secret value and the resourceVersion it was read at. Never printed. */
-    public record SecretValue(String value, String resourceVersion) {
+    /**
+     * A secret value, the resourceVersion it was read at, and who else manages the secret (see
+     * {@link SecretManagers}). Never printed.
+     */
+    public record SecretValue(String value, String resourceVersion, java.util.Optional<String> managedBy) {
+        public SecretValue(String value, String resourceVersion) {
+            this(value, resourceVersion, java.util.Optional.empty());
+        }
+
         @Override
         public String toString() {
             return "SecretValue[resourceVersion=" + resourceVersion + ", value hidden]";

@@ -49,6 +49,10 @@ public final class PitrInspector {
         try {
             return rds.describeDBInstanceAutomatedBackups(r -> r.dbiResourceId(instance.dbiResourceId()))
                     .dbInstanceAutomatedBackups().stream()
+                    // Only this instance's own, active backups: a retained backup of a deleted instance of
+                    // the same name (another DbiResourceId) is not a window this instance can restore from.
+                    .filter(b -> instance.dbiResourceId() == null || instance.dbiResourceId().equals(b.dbiResourceId()))
+                    .filter(b -> b.status() == null || b.status().equalsIgnoreCase("active"))
                     .map(DBInstanceAutomatedBackup::restoreWindow)
                     .filter(w -> w != null && w.earliestTime() != null)
                     .map(w -> w.earliestTime())

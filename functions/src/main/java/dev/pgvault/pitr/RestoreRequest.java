@@ -14,8 +14,15 @@ import java.util.Optional;
  * application to repoint.
  */
 public record RestoreRequest(String sourceInstance, Optional<Instant> restoreTime, String targetInstance,
-                             ApplicationRef application, Optional<URI> healthUrl, Optional<Integer> maxWaitMinutes) {
+                             ApplicationRef application, Optional<URI> healthUrl, Optional<Integer> maxWaitMinutes,
+                             boolean allowManagedSecret, boolean allowInactiveSource) {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A secret a controller manages is refused (see the repoint function). */
+    public RestoreRequest(String sourceInstance, Optional<Instant> restoreTime, String targetInstance,
+                          ApplicationRef application, Optional<URI> healthUrl, Optional<Integer> maxWaitMinutes) {
+        this(sourceInstance, restoreTime, targetInstance, application, healthUrl, maxWaitMinutes, false, false);
+    }
 
     public RestoreRequest {
         RestoreTarget.checkIdentifier("source instance", sourceInstance);
@@ -46,7 +53,13 @@ public record RestoreRequest(String sourceInstance, Optional<Instant> restoreTim
         app.put("secretKey", application.secretKey());
         app.put("deployment", application.deployment());
         healthUrl.ifPresent(url -> app.put("healthUrl", url.toString()));
+        if (allowManagedSecret) {
+            app.put("allowManagedSecret", true);
+        }
         maxWaitMinutes.ifPresent(minutes -> input.put("maxWaitMinutes", minutes));
+        if (allowInactiveSource) {
+            input.put("allowInactiveSource", true);
+        }
         return input;
     }
 }

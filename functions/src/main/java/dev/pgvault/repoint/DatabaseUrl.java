@@ -126,6 +126,75 @@ public final class DatabaseUrl {
         return new DatabaseUrl(replaced, hostStart, hostStart + newEndpoint.authority().length(), newEndpoint);
     }
 
+    /**
+     * The database the URL names (its path, percent-decoded), or empty when it names none (the
+     * driver then uses the user name). A {@code dbname} query parameter overrides the path in
+     * libpq; it is reported here too.
+     */
+    public java.util.Optional<String> database() {
+        String rest = value.substring(hostEnd);
+        String query = queryOf(rest);
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("dbname=")) {
+                return java.util.Optional.of(decode(pair.substring(7)));
+            }
+        }
+        String path = pathOf(rest);
+        return path.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(decode(path));
+    }
+
+    /**
+     * The same URL naming another database: only its path changes (a restore into a new database
+     * on the same instance). Names are limited to what needs no quoting in a URL.
+     */
+    public DatabaseUrl withDatabase(String database) {
+        if (database == null || !DATABASE.matcher(database).matches()) {
+            throw new InvalidRequestException("database name '" + database + "' is not one pgvault writes into a URL"
+                    + " (letters, digits, '_', '$' and '-', at most 63, not starting with a digit)");
+        }
+        String rest = value.substring(hostEnd);
+        if (queryOf(rest).matches("(^|.*&)dbname=.*")) {
+            throw new InvalidRequestException("the URL names its database in a dbname parameter; pgvault changes the"
+                    + " database in the URL's path only: move it there first");
+        }
+        int pathEnd = firstOf(rest, '?', '#');
+        String replaced = value.substring(0, hostEnd) + "/" + database + rest.substring(pathEnd);
+        return new DatabaseUrl(replaced, hostStart, hostEnd, endpoint);
+    }
+
+    private static final java.util.regex.Pattern DATABASE = java.util.regex.Pattern.compile("^[A-Za-z_][A-Za-z0-9_$-]{0,62}$");
+
+    private static String pathOf(String rest) {
+        String path = rest.substring(0, firstOf(rest, '?', '#'));
+        return path.startsWith("/") ? path.substring(1) : path;
+    }
+
+    private static String queryOf(String rest) {
+        int q = rest.indexOf('?');
+        if (q < 0) {
+            return "";
+        }
+        int hash = rest.indexOf('#', q);
+        return rest.substring(q + 1, hash < 0 ? rest.length() : hash);
+    }
+
+    private static int firstOf(String text, char a, char b) {
+        int i = text.indexOf(a);
+        int j = text.indexOf(b);
+        if (i < 0) {
+            return j < 0 ? text.length() : j;
+        }
+        return j < 0 ? i : Math.min(i, j);
+    }
+
+    private static String decode(String text) {
+        try {
+            return java.net.URLDecoder.decode(text.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return text;
+        }
+    }
+
     /** The full value, password included: for writing into the secret, nothing else. */
     public String reveal() {
         return value;

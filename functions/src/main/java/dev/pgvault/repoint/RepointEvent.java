@@ -20,14 +20,20 @@ import java.util.OptionalInt;
  *  "application": {"namespace": "shopping-app", "secretName": "auth-service-secrets",
  *                  "secretKey": "database-url", "deployment": "auth-service",
  *                  "healthUrl": "http://auth-service.shopping-app.svc/health"},   // secretKey, healthUrl optional
- *  "endpoint": {"host": "auth-db-restored.abc.eu-west-1.rds.amazonaws.com", "port": 5432},
+ *  "endpoint": {"host": "auth-db-restored.abc.eu-west-1.rds.amazonaws.com", "port": 5432,
+ *               "database": "auth_db"},                   // database optional: keeps the URL's
  *  "startedAt": "2024-01-01T12:00:00Z", "restorePoint": "2024-01-01T11:55:00Z"}       // optional, for RTO/RPO
  * </pre>
+ *
+ * Also optional: {@code application.allowManagedSecret: true} writes into a secret a controller
+ * manages (refused otherwise), {@code skipConnectionTest: true} skips the session opened on the new
+ * database before writing (the state machine's rollback to the previous endpoint uses it).
  *
  * Every error names the field.
  */
 public record RepointEvent(Action action, ApplicationRef application, Optional<DatabaseEndpoint> endpoint,
-                           Optional<URI> healthUrl, Optional<Instant> startedAt, Optional<Instant> restorePoint) {
+                           Optional<String> database, Optional<URI> healthUrl, Optional<Instant> startedAt,
+                           Optional<Instant> restorePoint, boolean allowManagedSecret, boolean skipConnectionTest) {
     public enum Action { CHECK, REPOINT }
 
     public static RepointEvent parse(JsonNode event) {
@@ -55,11 +61,26 @@ public record RepointEvent(Action action, ApplicationRef application, Optional<D
         if (action == Action.REPOINT && endpoint.isEmpty()) {
             throw new InvalidRequestException("event field endpoint is required for action repoint ({\"host\": ..., \"port\": ...})");
         }
-        return new RepointEvent(action, ref, endpoint, health, time(event, "startedAt"), time(event, "restorePoint"));
+        Optional<String> database = event.path("endpoint").isObject()
+                ? text(event.path("endpoint"), "database") : Optional.empty();
+        return new RepointEvent(action, ref, endpoint, database, health, time(event, "startedAt"),
+                time(event, "restorePoint"), flag(app, "allowManagedSecret"), flag(event, "skipConnectionTest"));
     }
 
     public RepointRequest toRequest(Duration rolloutTimeout, Duration healthTimeout) {
-        return new RepointRequest(application, endpoint.orElseThrow(), healthUrl, rolloutTimeout, healthTimeout);
+        return new RepointRequest(application, endpoint.orElseThrow(), database, healthUrl, rolloutTimeout,
+                healthTimeout, allowManagedSecret, !skipConnectionTest);
+    }
+
+    private static boolean flag(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new InvalidRequestException("event field " + field + " must be true or false");
+        }
+        return value.booleanValue();
     }
 
     private static Optional<DatabaseEndpoint> endpoint(JsonNode node) {

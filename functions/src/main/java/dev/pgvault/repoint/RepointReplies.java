@@ -19,9 +19,10 @@ public final class RepointReplies {
 
     public static ObjectNode check(ApplicationCheck check) {
         ObjectNode reply = JSON.createObjectNode();
-        reply.set("endpoint", endpoint(check.currentEndpoint()));
+        reply.set("endpoint", endpoint(check.currentEndpoint(), check.currentDatabase()));
         reply.put("replicas", check.desiredReplicas());
         reply.put("rollout", check.rollout());
+        reply.put("runningEndpoint", check.runningEndpoint());
         return reply;
     }
 
@@ -30,8 +31,8 @@ public final class RepointReplies {
         ObjectNode reply = JSON.createObjectNode();
         reply.put("outcome", "REPOINTED");
         reply.put("changed", outcome.changed());
-        reply.set("endpoint", endpoint(outcome.requested()));
-        reply.set("previousEndpoint", endpoint(outcome.previous()));
+        reply.set("endpoint", endpoint(outcome.requested(), outcome.database()));
+        reply.set("previousEndpoint", endpoint(outcome.previous(), outcome.previousDatabase()));
         reply.put("completedAt", outcome.completedAt().toString());
         reply.put("detail", outcome.detail());
         RecoveryTimes times = startedAt.map(start ->
@@ -49,11 +50,20 @@ public final class RepointReplies {
         return reply;
     }
 
-    static ObjectNode endpoint(DatabaseEndpoint endpoint) {
+    /**
+     * {host, port, database}: no port when the URL names none (so that repointing back to it
+     * reproduces the URL exactly), database null when the URL names none.
+     */
+    static ObjectNode endpoint(DatabaseEndpoint endpoint, String database) {
         ObjectNode node = JSON.createObjectNode();
         node.put("host", endpoint.host());
         if (endpoint.port().isPresent()) {
             node.put("port", endpoint.port().getAsInt());
+        }
+        if (database != null) {
+            node.put("database", database);
+        } else {
+            node.putNull("database");
         }
         return node;
     }

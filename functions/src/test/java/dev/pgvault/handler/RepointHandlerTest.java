@@ -49,6 +49,7 @@ class RepointHandlerTest {
 
     private final List<URI> probed = new ArrayList<>();
     private boolean healthy = true;
+    private String connectionFailure;
 
     @BeforeAll
     static void application() {
@@ -100,6 +101,39 @@ class RepointHandlerTest {
     }
 
     @Test
+    void aRetryWhoseRestartFailsIsRaisedForTheStateMachineToRepointBack() throws Exception {
+        String written = OLD_URL.replace("auth-db-prod.c1x2y3z4", "auth-db-prod-pitr-2024-01-01-1155.c1x2y3z4");
+        client.secrets().inNamespace("shopping-app").withName("auth-service-secrets").delete();
+        KubeFixtures.secret(client, "shopping-app", "auth-service-secrets", Map.of("database-url", written, "session-key", "k"));
+        // A deployment of its own: the shared one's pod template may record the target from another test.
+        KubeFixtures.deployment(client, "shopping-app", "auth-service-retry", 2);
+        ObjectNode event = (ObjectNode) JSON.readTree(ProjectFiles.read("events/repoint.json"));
+        ((ObjectNode) event.path("application")).put("deployment", "auth-service-retry");
+        try (var controller = new FakeDeploymentController(server.createClient(), "shopping-app", "auth-service-retry",
+                DEADLINE_EXCEEDED)) {
+            assertThatThrownBy(() -> invoke(event.toString()))
+                    .isExactlyInstanceOf(dev.pgvault.errors.RepointIncompleteException.class)
+                    .hasMessageContaining("an earlier attempt wrote it")
+                    .hasMessageContaining("Repoint it back")
+                    .message().doesNotContain(PASSWORD);
+            assertThat(controller.restarts()).as("the pods were restarted onto the value found").hasSize(1);
+        }
+    }
+
+    @Test
+    void aRefusalIsRaisedUnderItsStableNameAndChangesNothing() throws Exception {
+        ObjectNode event = (ObjectNode) JSON.readTree(ProjectFiles.read("events/repoint.json"));
+        connectionFailure = "could not connect to auth-db-prod-pitr: password authentication failed for user \"auth\"";
+        assertThatThrownBy(() -> invoke(event.toString()))
+                .isExactlyInstanceOf(dev.pgvault.errors.RepointRefusedException.class)
+                .hasMessageContaining("password authentication failed")
+                .hasMessageContaining("nothing was written")
+                .message().doesNotContain(PASSWORD);
+        assertThat(KubeFixtures.secretValue(client, "shopping-app", "auth-service-secrets", "database-url"))
+                .isEqualTo(OLD_URL);
+    }
+
+    @Test
     void checkAnswersWithTheCurrentEndpointOnly() throws Exception {
         ObjectNode event = (ObjectNode) JSON.readTree(ProjectFiles.read("events/repoint.json"));
         event.put("action", "check");
@@ -107,7 +141,9 @@ class RepointHandlerTest {
         JsonNode reply = invoke(event.toString());
         assertThat(reply.path("endpoint").path("host").asText()).isEqualTo("auth-db-prod.c1x2y3z4.eu-west-1.rds.amazonaws.com");
         assertThat(reply.path("endpoint").path("port").asInt()).isEqualTo(5432);
+        assertThat(reply.path("endpoint").path("database").asText()).isEqualTo("auth_db");
         assertThat(reply.path("replicas").asInt()).isEqualTo(3);
+        assertThat(reply.has("runningEndpoint")).isTrue();
         assertThat(reply.toString()).doesNotContain(PASSWORD);
         assertThat(KubeFixtures.restartedAt(client, "shopping-app", "auth-service")).isNull();
     }
@@ -145,7 +181,8 @@ class RepointHandlerTest {
             probed.add(url);
             return new HealthProbe.Result(healthy, healthy ? "HTTP 200" : "HTTP 503");
         };
-        var handler = new RepointHandler(config, access, probe, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(50));
+        var handler = new RepointHandler(config, access, probe, (url, where) -> connectionFailure,
+                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(50));
         var out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
         return JSON.readTree(out.toByteArray());

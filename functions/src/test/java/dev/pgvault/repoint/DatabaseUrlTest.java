@@ -74,4 +74,33 @@ class DatabaseUrlTest {
         DatabaseUrl url = DatabaseUrl.parse("postgresql://app:" + PASSWORD + "@old.example.com:5432/db", WHERE);
         assertThat(url.toString()).contains("old.example.com:5432").doesNotContain(PASSWORD);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            // value | database found | value after naming auth_db_restored
+            "postgresql://app:s3cr%40t-P4ss@old.example.com:5432/auth_db?sslmode=require | auth_db | postgresql://app:s3cr%40t-P4ss@old.example.com:5432/auth_db_restored?sslmode=require",
+            "postgresql://app@old.example.com | | postgresql://app@old.example.com/auth_db_restored",
+            "jdbc:postgresql://old.example.com/auth%2Ddb#f | auth-db | jdbc:postgresql://old.example.com/auth_db_restored#f",
+    })
+    void theDatabaseNameCanChangeAndNothingElse(String value, String database, String expected) {
+        DatabaseUrl url = DatabaseUrl.parse(value, WHERE);
+        assertThat(url.database().orElse(null)).isEqualTo(database);
+        DatabaseUrl renamed = url.withDatabase("auth_db_restored");
+        assertThat(renamed.reveal()).isEqualTo(expected);
+        assertThat(renamed.database()).contains("auth_db_restored");
+        assertThat(renamed.withEndpoint(DatabaseEndpoint.of("new.example.com", 6543)).reveal())
+                .isEqualTo(expected.replaceFirst("old\\.example\\.com(:5432)?", "new.example.com:6543"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void databaseNamesThatNeedQuotingOrADbnameParameterAreRefused() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://app:" + PASSWORD + "@h/auth_db", WHERE);
+        assertThatThrownBy(() -> url.withDatabase("auth db")).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("'auth db'");
+        assertThatThrownBy(() -> url.withDatabase("x/../y")).isInstanceOf(InvalidRequestException.class);
+        DatabaseUrl parameter = DatabaseUrl.parse("postgresql://h/?dbname=auth_db&password=" + PASSWORD, WHERE);
+        assertThat(parameter.database()).contains("auth_db");
+        assertThatThrownBy(() -> parameter.withDatabase("other")).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("dbname parameter").message().doesNotContain(PASSWORD);
+    }
 }

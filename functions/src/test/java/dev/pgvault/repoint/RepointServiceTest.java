@@ -67,6 +67,7 @@ class RepointServiceTest {
             assertThat(controller.restarts()).hasSize(1).doesNotContainNull();
             assertThat(KubeFixtures.restartedAt(client, ns, "auth-service")).isEqualTo(controller.restarts().get(0));
         }
+        assertThat(runningEndpoint()).isEqualTo(NEW_HOST + ":5432/auth_db");
         // One write, as a JSON merge patch (the mock server consumes bodies, so the untouched
         // keys above are the check on what it carried).
         List<RecordedRequest> patches = secretPatches();
@@ -86,6 +87,8 @@ class RepointServiceTest {
             OTHER_KEYS.forEach((key, value) -> assertThat(secret(key)).as(key).isEqualTo(value));
             assertThat(controller.restarts()).as("restarted forward, then back").hasSize(2).doesNotHaveDuplicates();
         }
+        assertThat(runningEndpoint()).as("the pod template records the endpoint it went back to")
+                .isEqualTo(OLD_HOST + ":5432/auth_db");
     }
 
     @Test
@@ -118,18 +121,116 @@ class RepointServiceTest {
     }
 
     @Test
-    void aSecondRepointToTheSameEndpointChangesNothing() {
-        RepointOutcome outcome = service(healthy()).repoint(request(DatabaseEndpoint.of(OLD_HOST, 5432), 1));
-        assertThat(outcome).isInstanceOf(RepointOutcome.Repointed.class);
-        assertThat(((RepointOutcome.Repointed) outcome).changed()).isFalse();
-        assertThat(KubeFixtures.restartedAt(client, ns, "auth-service")).isNull();
+    void aSecondRepointToTheSameEndpointChangesNothing() throws Exception {
+        try (var controller = new FakeDeploymentController(server.createClient(), ns, "auth-service", COMPLETE)) {
+            assertThat(service(healthy()).repoint(request(DatabaseEndpoint.of(NEW_HOST, 5432), 10)))
+                    .isInstanceOf(RepointOutcome.Repointed.class);
+            drainRecordedRequests();
+            RepointOutcome again = service(healthy()).repoint(request(DatabaseEndpoint.of(NEW_HOST, 5432), 1));
+            assertThat(again).isInstanceOf(RepointOutcome.Repointed.class);
+            assertThat(((RepointOutcome.Repointed) again).changed()).isFalse();
+            assertThat(((RepointOutcome.Repointed) again).detail()).startsWith("already running on " + NEW_HOST + ":5432/auth_db");
+            assertThat(controller.restarts()).as("only the first repoint restarted").hasSize(1);
+        }
         assertThat(secretPatches()).isEmpty();
     }
 
     @Test
+    void aRetryAfterAHalfFailedWriteRestartsThePodsOntoTheValueTheSecretAlreadyHolds() throws Exception {
+        // An earlier attempt wrote the secret and died before restarting: the pods still run the old URL.
+        client.secrets().inNamespace(ns).withName("auth-service-secrets").edit(s -> {
+            s.getData().put("database-url", java.util.Base64.getEncoder().encodeToString(
+                    NEW_URL.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return s;
+        });
+        drainRecordedRequests();
+        List<String> tested = new ArrayList<>();
+        try (var controller = new FakeDeploymentController(server.createClient(), ns, "auth-service", COMPLETE)) {
+            RepointOutcome outcome = new RepointService(client, healthy(), (url, where) -> {
+                tested.add(url.endpoint().toString());
+                return null;
+            }, Clock.systemUTC(), Duration.ofMillis(50)).repoint(request(DatabaseEndpoint.of(NEW_HOST, 5432), 10));
+
+            assertThat(outcome).isInstanceOf(RepointOutcome.Repointed.class);
+            var done = (RepointOutcome.Repointed) outcome;
+            assertThat(done.changed()).as("the pods changed database").isTrue();
+            assertThat(done.detail()).contains("already held").contains("restarted");
+            assertThat(controller.restarts()).hasSize(1);
+            assertThat(tested).as("the database it already names was tried before restarting onto it")
+                    .containsExactly(NEW_HOST + ":5432");
+        }
+        assertThat(runningEndpoint()).isEqualTo(NEW_HOST + ":5432/auth_db");
+        assertThat(secretPatches()).as("the secret is left as it is").isEmpty();
+        assertThat(secret("database-url")).isEqualTo(NEW_URL);
+    }
+
+    @Test
+    void aRetryWhoseRestartFailsSaysSoWithoutInventingAnEarlierValue() throws Exception {
+        client.secrets().inNamespace(ns).withName("auth-service-secrets").edit(s -> {
+            s.getData().put("database-url", java.util.Base64.getEncoder().encodeToString(
+                    NEW_URL.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return s;
+        });
+        try (var controller = new FakeDeploymentController(server.createClient(), ns, "auth-service", DEADLINE_EXCEEDED)) {
+            RepointOutcome outcome = service(healthy()).repoint(request(DatabaseEndpoint.of(NEW_HOST, 5432), 10));
+            assertThat(outcome).isInstanceOf(RepointOutcome.NotCompleted.class);
+            assertThat(((RepointOutcome.NotCompleted) outcome).reason()).contains("an earlier attempt wrote it")
+                    .contains("progress deadline exceeded").doesNotContain(PASSWORD);
+            assertThat(controller.restarts()).hasSize(1);
+        }
+        assertThat(secret("database-url")).isEqualTo(NEW_URL);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"owner SealedSecret", "owner ExternalSecret",
+            "label reconcile.external-secrets.io/created-by", "annotation reconcile.external-secrets.io/data-hash",
+            "annotation argocd.argoproj.io/tracking-id", "label kustomize.toolkit.fluxcd.io/name"})
+    void aSecretAControllerManagesIsRefusedSayingWhereToChangeIt(String marker) throws Exception {
+        String[] parts = marker.split(" ");
+        client.secrets().inNamespace(ns).withName("auth-service-secrets").edit(s -> {
+            switch (parts[0]) {
+                case "owner" -> s.getMetadata().getOwnerReferences().add(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                        .withApiVersion(parts[1].equals("SealedSecret") ? "bitnami.com/v1alpha1" : "external-secrets.io/v1beta1")
+                        .withKind(parts[1]).withName("auth-service-secrets").withUid("0f0f").withController(true).build());
+                case "label" -> s.getMetadata().getLabels().put(parts[1], "auth-service");
+                default -> s.getMetadata().getAnnotations().put(parts[1], "shopping-app:/Secret:shopping-app/auth-service-secrets");
+            }
+            return s;
+        });
+        drainRecordedRequests();
+        String expected = switch (parts[0] + " " + parts[1].split("\\.")[0]) {
+            case "owner SealedSecret" -> "kubeseal";
+            case "owner ExternalSecret", "label reconcile", "annotation reconcile" -> "external store";
+            case "annotation argocd" -> "Git repository";
+            default -> "Flux";
+        };
+
+        assertThatThrownBy(() -> service(healthy()).repoint(request(DatabaseEndpoint.of(NEW_HOST, 5432), 1)))
+                .isInstanceOf(dev.pgvault.errors.RepointRefusedException.class)
+                .hasMessageContaining("secret " + ns + "/auth-service-secrets is ")
+                .hasMessageContaining(expected)
+                .hasMessageContaining("changed nothing")
+                .hasMessageContaining("allowManagedSecret");
+        assertThatThrownBy(() -> service(healthy()).check(app, false))
+                .as("found by the check before any restore").isInstanceOf(dev.pgvault.errors.RepointRefusedException.class);
+        assertThat(secretPatches()).isEmpty();
+        assertThat(KubeFixtures.restartedAt(client, ns, "auth-service")).isNull();
+
+        // Explicitly allowed: written (the operator takes the revert risk).
+        try (var controller = new FakeDeploymentController(server.createClient(), ns, "auth-service", COMPLETE)) {
+            assertThat(service(healthy()).repoint(new RepointRequest(app, DatabaseEndpoint.of(NEW_HOST, 5432),
+                    Optional.empty(), Optional.empty(), Duration.ofSeconds(10), Duration.ZERO, true, true)))
+                    .isInstanceOf(RepointOutcome.Repointed.class);
+        }
+        assertThat(secret("database-url")).isEqualTo(NEW_URL);
+    }
+
+    @Test
     void checkReportsWhereTheApplicationPointsAndChangesNothing() {
-        ApplicationCheck check = service(healthy()).check(app);
+        ApplicationCheck check = service(healthy()).check(app, false);
         assertThat(check.currentEndpoint()).isEqualTo(DatabaseEndpoint.of(OLD_HOST, 5432));
+        assertThat(check.currentDatabase()).isEqualTo("auth_db");
+        assertThat(check.runningEndpoint()).isNull();
         assertThat(check.desiredReplicas()).isEqualTo(3);
         assertThat(check.rollout()).startsWith("COMPLETE");
         assertThat(secretPatches()).isEmpty();
@@ -170,8 +271,15 @@ class RepointServiceTest {
         assertThat(new ApplicationRef("shop", "s", " ", "d").secretKey()).isEqualTo("database-url");
     }
 
+    /** The hosts here are not real databases: the connection test answers "works". */
     private RepointService service(HealthProbe probe) {
-        return new RepointService(client, probe, Clock.systemUTC(), Duration.ofMillis(50));
+        return new RepointService(client, probe, (url, where) -> null, Clock.systemUTC(), Duration.ofMillis(50));
+    }
+
+    private String runningEndpoint() {
+        var annotations = client.apps().deployments().inNamespace(ns).withName("auth-service").get()
+                .getSpec().getTemplate().getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(dev.pgvault.kube.Rollouts.DATABASE_ENDPOINT);
     }
 
     private RepointRequest request(DatabaseEndpoint endpoint, int rolloutSeconds) {

@@ -95,6 +95,16 @@ public final class RestorePitrCommand implements Callable<Integer>, ExitCodes.Aw
     @Option(names = "--health-url", paramLabel = "URL", description = "Checked for HTTP 2xx after the rollout (optional).")
     String healthUrl;
 
+    @Option(names = "--allow-managed-secret",
+            description = "Write the secret even if a controller manages it (External Secrets, Sealed Secrets, Argo CD, "
+                    + "an owner): refused otherwise, as the controller would put the old value back at its next sync.")
+    boolean allowManagedSecret;
+
+    @Option(names = "--allow-inactive-source",
+            description = "Restore --instance even if the application was repointed away from it (the active endpoint "
+                    + "record names another database): refused otherwise, as it is usually the superseded instance.")
+    boolean allowInactiveSource;
+
     @Option(names = "--target", paramLabel = "ID",
             description = "Name of the restored instance (default: <instance>-pitr-<yyyy-mm-dd>-<hhmm>). "
                     + "The deployed IAM policy allows names starting with <instance>-.")
@@ -142,7 +152,8 @@ public final class RestorePitrCommand implements Callable<Integer>, ExitCodes.Aw
         String targetName = target != null ? target
                 : RestoreTarget.defaultName(instance, time.orElse(clock.instant()));
         RestoreRequest request = new RestoreRequest(instance, time, targetName,
-                new ApplicationRef(namespace, secret, secretKey, deployment), health(), Optional.ofNullable(maxWaitMinutes));
+                new ApplicationRef(namespace, secret, secretKey, deployment), health(), Optional.ofNullable(maxWaitMinutes),
+                allowManagedSecret, allowInactiveSource);
 
         out.printf("Restoring %s to %s as %s, then repointing %s/%s (%s of secret %s).%n", instance,
                 time.map(Instant::toString).orElse("its latest restorable time (now " + window.latest() + ")"),
@@ -233,6 +244,20 @@ public final class RestorePitrCommand implements Callable<Integer>, ExitCodes.Aw
                             Durations.human(Duration.ofSeconds(notice.path("rtoSeconds").asLong())),
                             notice.path("restorePoint").asText(),
                             Durations.human(Duration.ofSeconds(notice.path("rpoSeconds").asLong())));
+                }
+                if (notice.path("activeEndpointRecord").isTextual()) {
+                    out.printf("Active endpoint: %s.%n", notice.path("activeEndpointRecord").asText());
+                }
+                JsonNode verification = notice.path("settings").path("verification");
+                if (verification.path("summary").isTextual()) {
+                    out.printf("Settings of the restored instance: %s.%n", verification.path("summary").asText());
+                }
+                if (notice.path("checklist").isArray() && !notice.path("checklist").isEmpty()) {
+                    out.println("Left for you:");
+                    int item = 1;
+                    for (JsonNode line : notice.path("checklist")) {
+                        out.printf("  %d. %s%n", item++, line.asText());
+                    }
                 }
             } catch (IOException e) {
                 out.println("Restored; output: " + end.output());

@@ -61,22 +61,96 @@ class PitrCommandTest {
     }
 
     @Test
-    void enableDoesWhatTheRunbooksModifyDbInstanceDid() {
-        aws.rdsAnswers("ModifyDBInstance", "<DBInstance><DBInstanceIdentifier>auth-db-prod</DBInstanceIdentifier>"
-                + "<DBInstanceStatus>modifying</DBInstanceStatus><BackupRetentionPeriod>0</BackupRetentionPeriod>"
-                + "<PreferredBackupWindow>02:00-03:00</PreferredBackupWindow>"
-                + "<PendingModifiedValues><BackupRetentionPeriod>7</BackupRetentionPeriod></PendingModifiedValues></DBInstance>");
+    void enableShowsTheChangeAndRefusesTheRestartThatTurningBackupsOnCausesWithoutYes() {
+        aws.rdsAnswers("DescribeDBInstances", instanceXml(0, "04:00-04:30", ""));
 
         int exit = run("enable", "--instance", "auth-db-prod", "--retention-days", "7", "--window", "02:00-03:00");
+
+        assertThat(exit).isEqualTo(ExitCodes.USAGE);
+        assertThat(out.toString()).contains("Changes to auth-db-prod (available):")
+                .contains("backup retention: 0 -> 7 days (turns point-in-time recovery on)")
+                .contains("backup window (UTC): 04:00-04:30 -> 02:00-03:00");
+        assertThat(err.toString()).contains("refused, nothing was changed").contains("restarts auth-db-prod now")
+                .contains("--at-maintenance-window (sun:05:00-sun:05:30 UTC)").contains("--yes");
+        assertNoModify();
+    }
+
+    @Test
+    void enableAtTheMaintenanceWindowLeavesTheRestartToTheWindow() {
+        aws.rdsAnswers("DescribeDBInstances", instanceXml(0, "04:00-04:30", ""));
+        aws.rdsAnswers("ModifyDBInstance", modifiedXml());
+
+        int exit = run("enable", "--instance", "auth-db-prod", "--at-maintenance-window");
 
         assertThat(exit).isEqualTo(ExitCodes.OK);
         wm.verify(postRequestedFor(urlEqualTo("/"))
                 .withRequestBody(containing("Action=ModifyDBInstance"))
-                .withRequestBody(containing("DBInstanceIdentifier=auth-db-prod"))
                 .withRequestBody(containing("BackupRetentionPeriod=7"))
                 .withRequestBody(containing("PreferredBackupWindow=02%3A00-03%3A00"))
+                .withRequestBody(containing("ApplyImmediately=false")));
+        assertThat(out.toString()).contains("in the next maintenance window, sun:05:00-sun:05:30 UTC").contains("changing to 7");
+    }
+
+    @Test
+    void enableWithYesAppliesNowAsTheRunbookDid() {
+        aws.rdsAnswers("DescribeDBInstances", instanceXml(0, "02:00-03:00", ""));
+        aws.rdsAnswers("ModifyDBInstance", modifiedXml());
+
+        assertThat(run("enable", "--instance", "auth-db-prod", "--yes")).isEqualTo(ExitCodes.OK);
+        wm.verify(postRequestedFor(urlEqualTo("/"))
+                .withRequestBody(containing("Action=ModifyDBInstance"))
+                .withRequestBody(containing("DBInstanceIdentifier=auth-db-prod"))
                 .withRequestBody(containing("ApplyImmediately=true")));
-        assertThat(out.toString()).contains("keep 7 days of backups of auth-db-prod").contains("changing to 7");
+        assertThat(out.toString()).contains("applied immediately; the instance restarts");
+    }
+
+    @Test
+    void pendingModificationsAreNotDraggedAlongWithoutYes() {
+        aws.rdsAnswers("DescribeDBInstances", instanceXml(3, "02:00-03:00",
+                "<PendingModifiedValues><DBInstanceClass>db.r6g.2xlarge</DBInstanceClass></PendingModifiedValues>"));
+
+        assertThat(run("enable", "--instance", "auth-db-prod", "--retention-days", "14")).isEqualTo(ExitCodes.USAGE);
+        assertThat(out.toString()).contains("backup retention: 3 -> 14 days")
+                .contains("Already pending on auth-db-prod: DBInstanceClass: db.r6g.2xlarge");
+        assertThat(err.toString()).contains("also applies the modifications pending on auth-db-prod now")
+                .contains("DBInstanceClass: db.r6g.2xlarge").doesNotContain("restarts auth-db-prod now");
+        assertNoModify();
+    }
+
+    @Test
+    void aChangeBetweenNonZeroRetentionsWithNothingPendingGoesAhead() {
+        aws.rdsAnswers("DescribeDBInstances", instanceXml(3, "02:00-03:00", ""));
+        aws.rdsAnswers("ModifyDBInstance", modifiedXml());
+        assertThat(run("enable", "--instance", "auth-db-prod", "--retention-days", "14")).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).contains("backup retention: 3 -> 14 days").doesNotContain("restarts");
+    }
+
+    @Test
+    void nothingToChangeChangesNothing() {
+        aws.rdsAnswers("DescribeDBInstances", instanceXml(7, "02:00-03:00", ""));
+        assertThat(run("enable", "--instance", "auth-db-prod")).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).contains("already keeps 7 days of backups").contains("nothing to change");
+        assertNoModify();
+    }
+
+    private void assertNoModify() {
+        assertThat(wm.findAll(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=ModifyDBInstance"))))
+                .isEmpty();
+    }
+
+    private static String instanceXml(int retention, String window, String pending) {
+        return "<DBInstances><DBInstance><DBInstanceIdentifier>auth-db-prod</DBInstanceIdentifier>"
+                + "<DBInstanceStatus>available</DBInstanceStatus><BackupRetentionPeriod>" + retention
+                + "</BackupRetentionPeriod><PreferredBackupWindow>" + window + "</PreferredBackupWindow>"
+                + "<PreferredMaintenanceWindow>sun:05:00-sun:05:30</PreferredMaintenanceWindow>" + pending
+                + "<DbiResourceId>db-ABCDEFGHIJKLMNOP</DbiResourceId></DBInstance></DBInstances>";
+    }
+
+    private static String modifiedXml() {
+        return "<DBInstance><DBInstanceIdentifier>auth-db-prod</DBInstanceIdentifier>"
+                + "<DBInstanceStatus>modifying</DBInstanceStatus><BackupRetentionPeriod>0</BackupRetentionPeriod>"
+                + "<PreferredBackupWindow>02:00-03:00</PreferredBackupWindow>"
+                + "<PendingModifiedValues><BackupRetentionPeriod>7</BackupRetentionPeriod></PendingModifiedValues></DBInstance>";
     }
 
     @Test
@@ -89,11 +163,13 @@ class PitrCommandTest {
         assertThat(err.toString()).contains("retention must be 1 to 35 days");
         assertThat(run("enable", "--instance", "auth_db", "--window", "25:00-26:00"))
                 .isEqualTo(ExitCodes.USAGE);
+        assertThat(run("enable", "--instance", "auth_db")).isEqualTo(ExitCodes.USAGE);
         assertThat(wm.getAllServeEvents()).isEmpty();
     }
 
     @Test
     void rdsRefusalsAreShownAsTheyCome() {
+        aws.rdsAnswers("DescribeDBInstances", instanceXml(7, "04:00-04:30", ""));
         aws.rdsFails("ModifyDBInstance", 400, "InvalidParameterCombination",
                 "The backup window and maintenance window must not overlap.");
         assertThat(run("enable", "--instance", "auth-db-prod")).isEqualTo(ExitCodes.USAGE);

@@ -82,11 +82,22 @@ class RestorePitrCommandTest {
         assertThat(input.has("restoreTime")).isFalse();
         assertThat(input.path("targetInstance").asText()).isEqualTo("auth-db-prod-restored");
         assertThat(input.path("application").path("secretKey").asText()).isEqualTo("DATABASE_URL");
+        assertThat(input.path("application").has("allowManagedSecret")).as("refused unless asked").isFalse();
+        assertThat(input.has("allowInactiveSource")).isFalse();
+    }
+
+    @Test
+    void aControllerManagedSecretOrAnInactiveSourceIsUsedOnlyWhenExplicitlyAllowed() throws Exception {
+        assertThat(run("--instance", "auth-db-prod", "--latest", "--allow-managed-secret", "--allow-inactive-source"))
+                .isEqualTo(ExitCodes.OK);
+        JsonNode input = JSON.readTree(JSON.readTree(onlySfnCall("StartExecution").getBodyAsString()).path("input").asText());
+        assertThat(input.path("application").path("allowManagedSecret").asBoolean()).isTrue();
+        assertThat(input.path("allowInactiveSource").asBoolean()).isTrue();
     }
 
     @Test
     void withWaitItFollowsTheExecutionStateByStateAndEndsWithItsOutcome() {
-        String[] firstStates = {"ValidateInput", "ChooseTargetName", "DescribeSource", "RestoreToPointInTime", "WaitForTarget",
+        String[] firstStates = {"ValidateInput", "ChooseTargetName", "DescribeSource", "RestoreInstance", "WaitForTarget",
                 "DescribeTarget", "CheckTargetStatus"};
         List<String> events = new ArrayList<>();
         events.add(event(1, "ExecutionStarted", null));
@@ -110,7 +121,11 @@ class RestorePitrCommandTest {
                 .willReturn(json(fullHistory)));
         String notice = "{\"outcome\":\"RESTORED\",\"sourceInstance\":\"auth-db-prod\",\"restoredInstance\":\"auth-db-prod-pitr-2024-01-01-1155\","
                 + "\"restorePoint\":\"2024-01-01T11:55:00Z\",\"endpoint\":{\"host\":\"restored.example.com\",\"port\":5432},"
-                + "\"application\":{\"namespace\":\"shopping-app\",\"deployment\":\"auth-service\"},\"rtoSeconds\":2490,\"rpoSeconds\":300}";
+                + "\"application\":{\"namespace\":\"shopping-app\",\"deployment\":\"auth-service\"},\"rtoSeconds\":2490,\"rpoSeconds\":300,"
+                + "\"activeEndpointRecord\":\"recorded in SSM parameter /pgvault/prod/active-endpoint\","
+                + "\"settings\":{\"verification\":{\"matches\":true,\"summary\":\"29 settings compared: all as on the source\"}},"
+                + "\"checklist\":[\"Inspect the superseded instance auth-db-prod, then delete it.\","
+                + "\"Backups dump the database named by the DatabaseSecret of the backup function: point it at restored.example.com:5432.\"]}";
         wm.stubFor(AwsStandIn.sfn("DescribeExecution").willReturn(json("{\"executionArn\": \"" + EXECUTION
                 + "\", \"stateMachineArn\": \"" + MACHINE + "\", \"status\": \"SUCCEEDED\", \"startDate\": 1704111252.0,"
                 + " \"output\": " + JSON.valueToTree(notice) + "}")));
@@ -119,12 +134,16 @@ class RestorePitrCommandTest {
 
         assertThat(exit).isEqualTo(ExitCodes.OK);
         String printed = out.toString();
-        assertThat(printed).containsSubsequence("ValidateInput", "DescribeSource", "RestoreToPointInTime", "WaitForTarget",
+        assertThat(printed).containsSubsequence("ValidateInput", "DescribeSource", "RestoreInstance", "WaitForTarget",
                 "DescribeTarget", "DescribeTarget (entered 10 times)", "VerifyTarget", "Repoint", "NotifySuccess", "Restored");
         assertThat(printed.lines().filter(l -> l.endsWith(" Repoint"))).hasSize(1);
         assertThat(printed).contains("Restored auth-db-prod to 2024-01-01T11:55:00Z as auth-db-prod-pitr-2024-01-01-1155; "
                 + "shopping-app/auth-service now uses restored.example.com.")
-                .contains("RTO 41m 30s").contains("5m 0s before the start");
+                .contains("RTO 41m 30s").contains("5m 0s before the start")
+                .contains("Active endpoint: recorded in SSM parameter /pgvault/prod/active-endpoint.")
+                .contains("Settings of the restored instance: 29 settings compared: all as on the source.");
+        assertThat(printed).containsSubsequence("Left for you:", "  1. Inspect the superseded instance auth-db-prod",
+                "  2. Backups dump the database named by the DatabaseSecret");
         for (LoggedRequest history : sfnCalls("GetExecutionHistory")) {
             assertThat(history.getBodyAsString()).contains("\"includeExecutionData\":false");
         }
