@@ -158,6 +158,11 @@ final class Catalog {
         item.dependOn(schemas.get(namespace));
     }
 
+    /** "pg_class" from a regclass rendered as pg_catalog.pg_class or, quoting all, "pg_catalog"."pg_class". */
+    static String className(String regclass) {
+        return regclass.replace("\"", "").replace("pg_catalog.", "");
+    }
+
     static char firstChar(String value) {
         return value == null || value.isEmpty() ? 0 : value.charAt(0);
     }

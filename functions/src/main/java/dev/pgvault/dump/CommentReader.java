@@ -17,7 +17,7 @@ final class CommentReader {
                 + " d.classoid = 'pg_catalog.pg_namespace'::regclass AND d.objoid = 'public'::regnamespace"
                 + " FROM pg_catalog.pg_description d"
                 + " WHERE d.classoid <> 'pg_catalog.pg_largeobject'::regclass ORDER BY 1, 2, 3", rs -> {
-                    Catalog.Target target = catalog.commentTarget(rs.getString(1).replace("pg_catalog.", ""),
+                    Catalog.Target target = catalog.commentTarget(Catalog.className(rs.getString(1)),
                             rs.getLong(2), rs.getInt(3));
                     if (target == null) {
                         return; // not something we dump: a system or extension object

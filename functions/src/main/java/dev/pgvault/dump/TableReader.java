@@ -178,10 +178,15 @@ final class TableReader {
             DumpItem create = catalog.item(ObjectRef.relation(table.oid()));
             String name = rs.getString(3);
             String comment = "CONSTRAINT " + name + " ON " + table.qualified();
-            if (!rs.getBoolean(5) && definitions.get(table.oid()).inheritsClause()) {
-                // Inherited through INHERITS: the parent's constraint brings it.
+            TableDefinition definition = definitions.get(table.oid());
+            if (!rs.getBoolean(5) && definition.leavesInheritedChecks()) {
+                // Only inherited: the parent's constraint brings it (through the stand-in parent when
+                // the child is made through one, so that it stays only inherited).
                 catalog.alias(ObjectRef.constraint(oid), create);
                 catalog.commentOn("pg_constraint", oid, 0, create, comment);
+                if (!definition.inheritsClause()) {
+                    definition.inheritedCheck(new TableDefinition.Check(null, name, rs.getString(4)));
+                }
                 return;
             }
             DumpItem part = DumpItem.ddl(ObjectRef.constraint(oid), ItemKind.CONSTRAINT,

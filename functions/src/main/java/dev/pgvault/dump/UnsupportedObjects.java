@@ -30,8 +30,12 @@ final class UnsupportedObjects {
     private record Check(int minVersion, String sql) {}
 
     private static final List<Check> CHECKS = List.of(
-            new Check(0, "SELECT 'extension ' || quote_ident(extname) || ' (rows added to its configuration tables)'"
-                    + " FROM pg_catalog.pg_extension WHERE extconfig IS NOT NULL AND oid >= 16384"),
+            // SQL_ASCII text has no declared encoding: the driver reads it as UTF-8 (so bytes that are
+            // not UTF-8 would come out changed) and a UTF-8 script cannot restore it byte for byte.
+            new Check(0, "SELECT 'database ' || quote_ident(current_database()) || ' in the SQL_ASCII encoding"
+                    + " (its text has no declared encoding and cannot be carried byte for byte in a UTF-8 backup;"
+                    + " convert the database to UTF8, or back it up with pg_dump)'"
+                    + " WHERE current_setting('server_encoding') = 'SQL_ASCII'"),
             new Check(0, "SELECT 'foreign table ' || c.oid::regclass::text FROM pg_catalog.pg_class c"
                     + " WHERE c.relkind = 'f' AND " + userSchema("c.relnamespace")
                     + " AND " + notInExtension("pg_class", "c.oid")),

@@ -73,6 +73,7 @@ public final class CatalogFingerprint {
         largeObjects();
         if (privileges) {
             defaultPrivileges();
+            builtInPrivileges();
         }
         entries.putAll(DataFingerprint.of(connection));
         return entries;
@@ -261,6 +262,29 @@ public final class CatalogFingerprint {
     private void largeObjects() throws SQLException {
         collect("large object", "SELECT m.oid::text, md5(lo_get(m.oid))" + owner("m.lomowner") + acl("m.lomacl")
                 + " FROM pg_largeobject_metadata m");
+    }
+
+    /** Access lists of objects a restore does not create (system schemas, languages, extension members). */
+    private void builtInPrivileges() throws SQLException {
+        String notUser = "(NOT (" + USER_NS + ") OR EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = %s AND e.deptype = 'e'))";
+        String sorted = "(SELECT string_agg(x::text, ' ' ORDER BY x::text) FROM unnest(%s) x)";
+        collect("built-in privileges", "SELECT 'relation ' || c.oid::regclass::text, " + sorted.formatted("c.relacl")
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relacl IS NOT NULL"
+                + " AND c.relpersistence <> 't' AND " + notUser.formatted("c.oid"));
+        collect("built-in privileges", "SELECT 'column ' || c.oid::regclass::text || '.' || a.attname, "
+                + sorted.formatted("a.attacl") + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.attacl IS NOT NULL AND NOT a.attisdropped"
+                + " AND c.relpersistence <> 't' AND " + notUser.formatted("c.oid"));
+        collect("built-in privileges", "SELECT 'function ' || p.oid::regprocedure::text, " + sorted.formatted("p.proacl")
+                + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proacl IS NOT NULL AND "
+                + notUser.formatted("p.oid"));
+        collect("built-in privileges", "SELECT 'type ' || t.oid::regtype::text, " + sorted.formatted("t.typacl")
+                + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typacl IS NOT NULL AND "
+                + notUser.formatted("t.oid"));
+        collect("built-in privileges", "SELECT 'schema ' || n.nspname, " + sorted.formatted("n.nspacl")
+                + " FROM pg_namespace n WHERE n.nspacl IS NOT NULL AND " + notUser.formatted("n.oid"));
+        collect("built-in privileges", "SELECT 'language ' || l.lanname, " + sorted.formatted("l.lanacl")
+                + " FROM pg_language l WHERE l.lanacl IS NOT NULL");
     }
 
     private void defaultPrivileges() throws SQLException {

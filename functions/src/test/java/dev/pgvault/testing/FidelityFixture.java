@@ -21,6 +21,20 @@ public final class FidelityFixture {
     private FidelityFixture() {}
 
     public static void load(Connection connection) throws SQLException {
+        loadBase(connection);
+        int major = majorVersion(connection);
+        // Issue 11's objects, on top: round-two.sql on every version, round-two-pgNN.sql on NN and newer.
+        apply(connection, "fidelity/round-two.sql");
+        for (int version : VERSIONED) {
+            if (major >= version
+                    && Fixtures.class.getResource("/fixtures/fidelity/round-two-pg" + version + ".sql") != null) {
+                apply(connection, "fidelity/round-two-pg" + version + ".sql");
+            }
+        }
+    }
+
+    /** The fixture of issue 3 alone: common.sql and pgNN.sql. */
+    public static void loadBase(Connection connection) throws SQLException {
         apply(connection, "fidelity/common.sql");
         int major = majorVersion(connection);
         for (int version : VERSIONED) {
@@ -33,6 +47,7 @@ public final class FidelityFixture {
     /** Owners and privileges on top of {@link #load}: roles (made if missing), ownership changes, grants. */
     public static void loadPrivileges(Connection connection) throws SQLException {
         apply(connection, "fidelity/privileges.sql");
+        apply(connection, "fidelity/privileges-round-two.sql");
     }
 
     public static int majorVersion(Connection connection) throws SQLException {
