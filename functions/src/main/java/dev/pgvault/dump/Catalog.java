@@ -35,6 +35,10 @@ final class Catalog {
     final Map<Long, DumpItem> schemas = new HashMap<>();
     /** "GENERATED ... AS IDENTITY (...)" options by "table oid:column number", from the column's sequence. */
     final Map<String, String> identityOptions = new HashMap<>();
+    /** Foreign tables: table oid -> "SERVER s OPTIONS (...)". */
+    final Map<Long, String> foreignTables = new HashMap<>();
+    /** Foreign tables' column options: "table oid:column number" -> "OPTIONS (...)". */
+    final Map<String, String> foreignColumnOptions = new HashMap<>();
     /** Identity sequences: sequence oid -> the oid of the table whose column owns it. */
     final Map<Long, Long> identitySequences = new HashMap<>();
 
@@ -151,6 +155,26 @@ final class Catalog {
         for (PendingEdge edge : pendingEdges) {
             edge.from().dependOn(item(edge.to()));
         }
+    }
+
+    /**
+     * Adds the item that creates a catalog object, in its schema (namespace 0: none), with where
+     * a comment on it goes and how its owner and privileges are written (null: it has none).
+     */
+    DumpItem addObject(ObjectRef ref, ItemKind kind, String label, String sortName, String sql, long namespace,
+                       String commentTarget, String ownerSql, String grantSql) {
+        DumpItem item = DumpItem.ddl(ref, kind, label, sortName, sql);
+        add(item);
+        if (namespace != 0) {
+            inSchema(item, namespace);
+        }
+        if (commentTarget != null) {
+            commentOn(ref.catalog(), ref.oid(), 0, item, commentTarget);
+        }
+        if (ownerSql != null || grantSql != null) {
+            owned(ref, item, ownerSql, grantSql);
+        }
+        return item;
     }
 
     /** Sets the item's dependency on its schema's item (none for schemas we do not dump, e.g. pg_catalog). */

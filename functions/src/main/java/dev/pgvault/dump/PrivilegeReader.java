@@ -20,13 +20,25 @@ final class PrivilegeReader {
     /** Where each catalog keeps owner and access list. */
     private record Columns(String owner, String acl) {}
 
-    private static final Map<String, Columns> CATALOGS = Map.of(
-            "pg_class", new Columns("relowner", "relacl"),
-            "pg_proc", new Columns("proowner", "proacl"),
-            "pg_type", new Columns("typowner", "typacl"),
-            "pg_namespace", new Columns("nspowner", "nspacl"),
-            "pg_collation", new Columns("collowner", null),
-            "pg_statistic_ext", new Columns("stxowner", null));
+    private static final Map<String, Columns> CATALOGS = Map.ofEntries(
+            Map.entry("pg_class", new Columns("relowner", "relacl")),
+            Map.entry("pg_proc", new Columns("proowner", "proacl")),
+            Map.entry("pg_type", new Columns("typowner", "typacl")),
+            Map.entry("pg_namespace", new Columns("nspowner", "nspacl")),
+            Map.entry("pg_collation", new Columns("collowner", null)),
+            Map.entry("pg_statistic_ext", new Columns("stxowner", null)),
+            Map.entry("pg_language", new Columns("lanowner", "lanacl")),
+            Map.entry("pg_operator", new Columns("oprowner", null)),
+            Map.entry("pg_opclass", new Columns("opcowner", null)),
+            Map.entry("pg_opfamily", new Columns("opfowner", null)),
+            Map.entry("pg_conversion", new Columns("conowner", null)),
+            Map.entry("pg_ts_config", new Columns("cfgowner", null)),
+            Map.entry("pg_ts_dict", new Columns("dictowner", null)),
+            Map.entry("pg_foreign_data_wrapper", new Columns("fdwowner", "fdwacl")),
+            Map.entry("pg_foreign_server", new Columns("srvowner", "srvacl")),
+            Map.entry("pg_publication", new Columns("pubowner", null)),
+            Map.entry("pg_subscription", new Columns("subowner", null)),
+            Map.entry("pg_event_trigger", new Columns("evtowner", null)));
 
     static void read(Catalog catalog) throws SQLException {
         Map<String, Map<Long, Catalog.Owned>> byCatalog = new LinkedHashMap<>();
@@ -75,7 +87,9 @@ final class PrivilegeReader {
                     "NOT (" + Catalog.USER_SCHEMA.replace("n.", "x.") + ") OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend e"
                             + " WHERE e.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND e.objid = x.oid"
                             + " AND e.deptype = 'e')"),
-            new SystemKind("pg_language", "lanowner", "lanacl", "'l'::\"char\"", "'LANGUAGE ' || quote_ident(x.lanname)", "true"),
+            new SystemKind("pg_language", "lanowner", "lanacl", "'l'::\"char\"", "'LANGUAGE ' || quote_ident(x.lanname)",
+                    "x.oid < 16384 OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid ="
+                            + " 'pg_catalog.pg_language'::pg_catalog.regclass AND e.objid = x.oid AND e.deptype = 'e')"),
             new SystemKind("pg_foreign_data_wrapper", "fdwowner", "fdwacl", "'F'",
                     "'FOREIGN DATA WRAPPER ' || quote_ident(x.fdwname)",
                     "EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_foreign_data_wrapper'"

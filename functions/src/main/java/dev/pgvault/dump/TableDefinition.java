@@ -42,10 +42,16 @@ final class TableDefinition {
     private final List<Check> inheritedChecks = new ArrayList<>();
     private final Map<Integer, NotNull> notNulls;
     private final Map<String, String> identityOptions;
+    /** A foreign table's "SERVER s OPTIONS (...)", else null. */
+    private final String server;
+    private final Map<String, String> columnOptions;
 
     TableDefinition(Relation table, List<Column> columns, List<Relation> parents,
                     Map<String, List<Column>> parentColumns, boolean inheritsClause,
-                    Map<Integer, NotNull> notNulls, Map<String, String> identityOptions) {
+                    Map<Integer, NotNull> notNulls, Map<String, String> identityOptions, String server,
+                    Map<String, String> columnOptions) {
+        this.server = server;
+        this.columnOptions = columnOptions;
         this.table = table;
         this.columns = columns;
         this.parents = parents;
@@ -91,12 +97,23 @@ final class TableDefinition {
             standIn = SqlText.ident(table.schema()) + "." + SqlText.ident("pgvault_inherit_" + table.oid());
             ddl.append(standIn(standIn));
         }
-        ddl.append("CREATE ").append(table.persistence() == 'u' ? "UNLOGGED " : "")
-                .append("TABLE ").append(table.qualified()).append(" (");
+        ddl.append("CREATE ").append(table.isForeign() ? "FOREIGN " : "")
+                .append(table.persistence() == 'u' ? "UNLOGGED " : "")
+                .append("TABLE ").append(table.qualified());
+        if (table.ofType() != null) {
+            ddl.append(" OF ").append(table.ofType());
+        }
+        ddl.append(" (");
         List<String> lines = new ArrayList<>();
         StringBuilder after = new StringBuilder();
         for (Column column : columns) {
-            if (printed(column)) {
+            if (table.ofType() != null) {
+                // A typed table's columns come from its type: only what the table adds is said.
+                String options = typedColumnOptions(column);
+                if (!options.isEmpty()) {
+                    lines.add(column.quotedName() + " WITH OPTIONS" + options);
+                }
+            } else if (printed(column)) {
                 lines.add(columnDefinition(column));
                 if (shape == Shape.INHERITS && column.inherited()) {
                     dropInheritedDefault(column, after);
@@ -111,7 +128,11 @@ final class TableDefinition {
                 lines.add("CONSTRAINT " + check.quotedName() + " " + check.definition());
             }
         }
-        ddl.append(lines.isEmpty() ? "" : "\n    " + String.join(",\n    ", lines) + "\n").append(")");
+        if (table.ofType() != null && lines.isEmpty()) {
+            ddl.setLength(ddl.length() - 2); // no "()" after OF type
+        } else {
+            ddl.append(lines.isEmpty() ? "" : "\n    " + String.join(",\n    ", lines) + "\n").append(")");
+        }
         if (shape == Shape.INHERITS) {
             ddl.append("\nINHERITS (")
                     .append(String.join(", ", parents.stream().map(Relation::qualified).toList())).append(")");
@@ -121,9 +142,18 @@ final class TableDefinition {
         if (table.isPartitioned()) {
             ddl.append("\nPARTITION BY ").append(table.partitionKey());
         }
+        if (server != null) {
+            ddl.append("\n").append(server);
+        }
+        if (table.accessMethod() != null) {
+            ddl.append("\nUSING ").append(table.accessMethod());
+        }
         String options = String.join(", ", nonEmpty(table.options(), table.toastOptions()));
         if (!options.isEmpty()) {
             ddl.append("\nWITH (").append(options).append(")");
+        }
+        if (table.tablespace() != null) {
+            ddl.append("\nTABLESPACE ").append(table.tablespace());
         }
         ddl.append(";\n");
         if (shape == Shape.STAND_IN) {
@@ -136,6 +166,9 @@ final class TableDefinition {
                     .append(";\n").append("DROP TABLE ").append(standIn).append(";\n");
         }
         ddl.append(after);
+        if (table.isForeign()) {
+            return ddl.toString(); // no replica identity: foreign tables have none to change
+        }
         if (table.replicaIdentity() == 'f') {
             ddl.append("ALTER TABLE ONLY ").append(table.qualified()).append(" REPLICA IDENTITY FULL;\n");
         } else if (table.replicaIdentity() == 'n') {
@@ -193,8 +226,23 @@ final class TableDefinition {
         return sql.toString();
     }
 
+    /** " DEFAULT x NOT NULL" for a typed table's column, or "" when it adds nothing to its type's. */
+    private String typedColumnOptions(Column column) {
+        StringBuilder options = new StringBuilder();
+        DumpItem part = defaults.get(column.number());
+        if (part != null && part.isAbsorbed()) {
+            options.append(" DEFAULT ").append(column.defaultExpr());
+        }
+        options.append(notNull(column));
+        return options.toString();
+    }
+
     private String columnDefinition(Column column) {
         StringBuilder definition = new StringBuilder(column.quotedName()).append(' ').append(column.type());
+        String foreignOptions = columnOptions.get(table.oid() + ":" + column.number());
+        if (foreignOptions != null) {
+            definition.append(' ').append(foreignOptions);
+        }
         if (column.collation() != null) {
             definition.append(" COLLATE ").append(column.collation());
         }

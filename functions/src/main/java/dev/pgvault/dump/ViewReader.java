@@ -36,7 +36,10 @@ final class ViewReader {
                 ? (view.options().isEmpty() ? "" : view.options() + ", ") + view.toastOptions() : view.options();
         String options = allOptions.isEmpty() ? "" : " WITH (" + allOptions + ")";
         StringBuilder ddl = new StringBuilder("CREATE ").append(materialized ? "MATERIALIZED VIEW " : "VIEW ")
-                .append(view.qualified()).append(options).append(" AS\n").append(definition)
+                .append(view.qualified())
+                .append(view.accessMethod() != null ? " USING " + view.accessMethod() : "").append(options)
+                .append(view.tablespace() != null ? " TABLESPACE " + view.tablespace() : "")
+                .append(" AS\n").append(definition)
                 .append(materialized ? "\n  WITH NO DATA" : "").append(";\n");
         List<Column> columns = catalog.columns.getOrDefault(view.oid(), List.of());
         for (Column column : columns) {

@@ -48,6 +48,7 @@ class DumpFidelityRoundTwoTest {
     void theWholeFixtureRestoresThreeWays() throws Exception {
         try (Connection c = db.connect()) {
             FidelityFixture.load(c);
+            FidelityFixture.loadKinds(c);
         }
         roundTrip(DumpOptions.defaults());
     }
@@ -56,6 +57,7 @@ class DumpFidelityRoundTwoTest {
     void theWholeFixtureWithOwnersAndPrivilegesRestoresThreeWays() throws Exception {
         try (Connection c = db.connect()) {
             FidelityFixture.load(c);
+            FidelityFixture.loadKinds(c);
             FidelityFixture.loadPrivileges(c);
         }
         roundTrip(DumpOptions.defaults().withOwnersAndPrivileges(true));

@@ -11,6 +11,7 @@ import dev.pgvault.testing.FidelityFixture;
 import dev.pgvault.testing.Fingerprints;
 import dev.pgvault.testing.PgTools;
 import dev.pgvault.testing.PostgresVersions;
+import dev.pgvault.testing.Subscriptions;
 import dev.pgvault.testing.TestDatabase;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -155,7 +156,7 @@ class DumpVersionMatrixTest {
             assertThat(expected.get("table app.config_fixed")).startsWith("1 rows");
         } finally {
             java.nio.file.Files.deleteIfExists(file);
-            made.forEach(server::dropDatabase);
+            made.forEach(database -> Subscriptions.dropDatabase(server, database));
         }
     }
 
@@ -224,6 +225,7 @@ class DumpVersionMatrixTest {
         try {
             try (Connection c = server.connect(source)) {
                 FidelityFixture.load(c);
+                FidelityFixture.loadKinds(c);
                 if (ownersAndPrivileges) {
                     FidelityFixture.loadPrivileges(c);
                 }
@@ -249,7 +251,7 @@ class DumpVersionMatrixTest {
                 java.nio.file.Files.deleteIfExists(file);
             }
         } finally {
-            made.forEach(server::dropDatabase);
+            made.forEach(database -> Subscriptions.dropDatabase(server, database));
         }
     }
 

@@ -49,12 +49,12 @@ final class Restores {
             String plain = newDatabase.get();
             PgTools.Result result = tools.psqlFilePlain(plain, file);
             assertThat(result.exitCode()).as("plain psql stderr: %s", result.stderr()).isZero();
-            assertThat(result.stderr()).as("plain psql").isEmpty();
+            assertThat(unexpected(result.stderr())).as("plain psql").isEmpty();
             restored.put("psql", plain);
             String single = newDatabase.get();
             result = tools.psqlFile(single, file);
             assertThat(result.exitCode()).as("psql -1 stderr: %s", result.stderr()).isZero();
-            assertThat(result.stderr()).as("psql -1").isEmpty();
+            assertThat(unexpected(result.stderr())).as("psql -1").isEmpty();
             restored.put("psql -1", single);
         }
         String ours = newDatabase.get();
@@ -65,6 +65,21 @@ final class Restores {
         }
         restored.put("pgvault", ours);
         return restored;
+    }
+
+    /**
+     * What psql said beyond the warnings the server gives on any restore of logical replication
+     * (pg_dump's scripts draw the same): a publication made where wal_level is not logical, a
+     * subscription made without connecting.
+     */
+    static String unexpected(String stderr) {
+        return stderr.lines()
+                .filter(line -> !line.matches(".*WARNING:  \"?wal_level\"? is insufficient to publish logical changes"))
+                .filter(line -> !line.matches(".*HINT:  Set \"?wal_level\"? to \"?logical\"? before creating subscriptions\\."))
+                .filter(line -> !line.matches(".*WARNING:  tables were not subscribed, you will have to run ALTER SUBSCRIPTION.*"))
+                .filter(line -> !line.matches(".*WARNING:  subscription was created, but is not connected"))
+                .filter(line -> !line.matches(".*HINT:  To initiate replication, you must manually create the replication slot,.*"))
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 
     /** Dumps, restores three ways, and checks each restored database against the source. */
