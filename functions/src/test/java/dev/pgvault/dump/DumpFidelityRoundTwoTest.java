@@ -144,6 +144,27 @@ class DumpFidelityRoundTwoTest {
                 "SELECT count(*) FROM pg_class WHERE relname = 'u_id_seq' AND relpersistence = 'p'")).isOne();
     }
 
+    /** Tablespaces are kept by default; left out on request, everything lands in the target's default. */
+    @Test
+    void tablespacesAreKeptOrLeftOutOnRequest() throws Exception {
+        try (Connection c = db.connect()) {
+            FidelityFixture.ensureTablespace(c, "pgvault_test_space");
+        }
+        db.execute("CREATE TABLE spaced (id integer PRIMARY KEY USING INDEX TABLESPACE pgvault_test_space, v text)"
+                + " TABLESPACE pgvault_test_space; CREATE INDEX spaced_v ON spaced (v) TABLESPACE pgvault_test_space;"
+                + " INSERT INTO spaced VALUES (1, 'a')");
+        roundTrip(DumpOptions.defaults());
+        Path file = dir.resolve("no-tablespaces.sql");
+        Restores.dump(db.server(), db.name(), DumpOptions.defaults().withTablespaces(false), file);
+        assertThat(Files.readString(file, StandardCharsets.UTF_8)).doesNotContain("pgvault_test_space");
+        String target = db.newDatabase();
+        PgTools.Result restore = PgTools.forServer(db.server()).psqlFilePlain(target, file);
+        assertThat(restore.exitCode()).as(restore.stderr()).isZero();
+        assertThat(db.queryLong(target, "SELECT count(*) FROM pg_class WHERE reltablespace <> 0"
+                + " AND relname IN ('spaced', 'spaced_pkey', 'spaced_v')")).isZero();
+        assertThat(db.queryLong(target, "SELECT count(*) FROM spaced")).isOne();
+    }
+
     /** Defect 9: SQL_ASCII text has no encoding a UTF-8 script can carry; refused by name, nothing written. */
     @Test
     void anSqlAsciiDatabaseIsRefusedClearly() throws Exception {
