@@ -35,6 +35,8 @@ final class Catalog {
     final Map<Long, DumpItem> schemas = new HashMap<>();
     /** "GENERATED ... AS IDENTITY (...)" options by "table oid:column number", from the column's sequence. */
     final Map<String, String> identityOptions = new HashMap<>();
+    /** Functions a type needs to be defined (a base type's input, a range's canonical): function oid -> the type's shell. */
+    final Map<Long, DumpItem> supportFunctions = new HashMap<>();
     /** Foreign tables: table oid -> "SERVER s OPTIONS (...)". */
     final Map<Long, String> foreignTables = new HashMap<>();
     /** Foreign tables' column options: "table oid:column number" -> "OPTIONS (...)". */

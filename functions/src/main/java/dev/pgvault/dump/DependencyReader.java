@@ -49,6 +49,12 @@ final class DependencyReader {
             if (from.kind() == ItemKind.SEQUENCE && !rs.getString(5).equals("n")) {
                 return;
             }
+            DumpItem shell = from.ref().catalog().equals("pg_proc") ? catalog.supportFunctions.get(from.ref().oid()) : null;
+            if (shell != null && to.ref().equals(ObjectRef.type(shell.ref().oid()))) {
+                // A type's own support function needs only its shell; the full type needs the function.
+                from.dependOn(shell);
+                return;
+            }
             from.dependOn(to);
         });
         catalog.resolvePendingEdges();

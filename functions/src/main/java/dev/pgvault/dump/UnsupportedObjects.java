@@ -35,17 +35,7 @@ final class UnsupportedObjects {
             new Check(0, "SELECT 'database ' || quote_ident(current_database()) || ' in the SQL_ASCII encoding"
                     + " (its text has no declared encoding and cannot be carried byte for byte in a UTF-8 backup;"
                     + " convert the database to UTF8, or back it up with pg_dump)'"
-                    + " WHERE current_setting('server_encoding') = 'SQL_ASCII'"),
-            new Check(0, "SELECT CASE WHEN NOT t.typisdefined THEN 'shell type ' WHEN t.typtype = 'p' THEN 'pseudo-type '"
-                    + " ELSE 'base type ' END || t.oid::regtype::text"
-                    + " FROM pg_catalog.pg_type t"
-                    + " WHERE " + userSchema("t.typnamespace") + " AND " + notInExtension("pg_type", "t.oid")
-                    + " AND (NOT t.typisdefined OR t.typtype = 'p'"
-                    + "   OR (t.typtype = 'b' AND NOT (t.typcategory = 'A' AND t.typelem <> 0)))"),
-            new Check(0, "SELECT 'range type ' || r.rngtypid::regtype::text || ' with a canonical function'"
-                    + " FROM pg_catalog.pg_range r JOIN pg_catalog.pg_type t ON t.oid = r.rngtypid"
-                    + " WHERE r.rngcanonical <> 0 AND " + userSchema("t.typnamespace")
-                    + " AND " + notInExtension("pg_type", "t.oid")));
+                    + " WHERE current_setting('server_encoding') = 'SQL_ASCII'"));
 
     private UnsupportedObjects() {}
 

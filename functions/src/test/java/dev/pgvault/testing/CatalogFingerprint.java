@@ -354,6 +354,14 @@ public final class CatalogFingerprint {
         collect("tablespace of", "SELECT c.oid::regclass::text, t.spcname FROM pg_class c"
                 + " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_tablespace t ON t.oid = c.reltablespace"
                 + " WHERE " + USER_NS + " AND c.relkind IN ('r', 'p', 'm', 'i', 'I')");
+        collect("base type", "SELECT t.oid::regtype::text, t.typisdefined, t.typinput::regproc::text,"
+                + " t.typoutput::regproc::text, t.typreceive::regproc::text, t.typsend::regproc::text,"
+                + " t.typmodin::regproc::text, t.typmodout::regproc::text, t.typanalyze::regproc::text, t.typlen,"
+                + " t.typbyval, t.typalign, t.typstorage, t.typcategory, t.typispreferred, t.typdefault, t.typdelim,"
+                + " t.typcollation <> 0, format_type(nullif(t.typelem, 0), NULL)" + owner("t.typowner")
+                + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE " + USER_NS
+                + " AND " + NOT_EXT.formatted("t.oid") + " AND (t.typtype = 'b' AND t.typcategory <> 'A'"
+                + " OR t.typtype = 'p')");
         collect("depends on extension", "SELECT pg_describe_object(d.classid, d.objid, d.objsubid) || ' '"
                 + " || e.extname, 'x' FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid"
                 + " WHERE d.deptype = 'x' AND d.refclassid = 'pg_extension'::regclass");
