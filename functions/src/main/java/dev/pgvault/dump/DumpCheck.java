@@ -67,8 +67,8 @@ public final class DumpCheck {
                 catalog.readRelations();
                 try {
                     DependencyOrder.sort(catalog.readDefinitions());
-                } catch (PgvaultException e) {
-                    refused.add(e.getMessage());
+                } catch (dev.pgvault.errors.UnsupportedObjectException e) {
+                    refused.addAll(e.objects());
                 }
             }
             warnings.addAll(Warnings.find(connection, snapshot.serverVersionNum(), options));

@@ -94,10 +94,10 @@ public final class Dumper {
                     continue;
                 }
                 TableData table = item.data();
-                progress.tableStarted(table.qualifiedName(), ++tableIndex, tableCount);
+                progress.tableStarted(table.displayName(), ++tableIndex, tableCount);
                 writeText(out, "\n-- " + SqlText.commentSafe(item.label()) + "\n" + table.copyInSql() + "\n");
                 ContentHash hash = TableCopier.copy(connection, table.copyOutSql(), out,
-                        (rows, bytes) -> progress.tableRows(table.qualifiedName(), rows, bytes));
+                        (rows, bytes) -> progress.tableRows(table.displayName(), rows, bytes));
                 writeText(out, "\\.\n");
                 if (table.wholeTable()) {
                     tables.add(new Manifest.Table(table.schema(), table.name(), hash.rows(), hash.hex()));

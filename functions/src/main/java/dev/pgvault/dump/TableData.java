@@ -35,6 +35,15 @@ record TableData(long oid, String schema, String name, String qualifiedName, Lis
         return filter == null || filter.isBlank();
     }
 
+    /** schema.name for people to read (progress): quoted only where a plain name would not read back. */
+    String displayName() {
+        return display(schema) + "." + display(name);
+    }
+
+    private static String display(String name) {
+        return name.matches("[a-z_][a-z0-9_$]*") ? name : SqlText.ident(name);
+    }
+
     private String columnList() {
         return columns.isEmpty() ? "" : " (" + String.join(", ", columns) + ")";
     }
