@@ -149,7 +149,7 @@ final class OperatorReader {
                             "CREATE OPERATOR CLASS " + rs.getString(2) + (rs.getBoolean(5) ? " DEFAULT" : "")
                                     + " FOR TYPE " + rs.getString(6) + " USING " + rs.getString(4) + " FAMILY "
                                     + rs.getString(7) + " AS",
-                            rs.getString(8)});
+                            rs.getString(8), rs.getString(6)});
                     namespaces.put(rs.getLong(1), rs.getLong(3));
                 });
         if (classes.isEmpty()) {
@@ -169,6 +169,9 @@ final class OperatorReader {
                 lines.add("STORAGE " + fields[3]);
             }
             lines.addAll(items.getOrDefault(opclass.getKey(), List.of()));
+            if (lines.isEmpty()) {
+                lines.add("STORAGE " + fields[4]); // a class with no members yet says something, as pg_dump
+            }
             String target = fields[0] + " USING " + fields[1];
             DumpItem item = catalog.addObject(new ObjectRef("pg_opclass", opclass.getKey()), ItemKind.OPERATOR_CLASS,
                     "operator class " + target, target, fields[2] + "\n    " + String.join(",\n    ", lines) + ";\n",

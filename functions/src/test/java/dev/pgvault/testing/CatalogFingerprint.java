@@ -384,10 +384,14 @@ public final class CatalogFingerprint {
         collect("built-in privileges", "SELECT 'type ' || t.oid::regtype::text, " + sorted.formatted("t.typacl")
                 + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typacl IS NOT NULL AND "
                 + notUser.formatted("t.oid"));
+        // An access list set back to what it was by default reads the same as none.
         collect("built-in privileges", "SELECT 'schema ' || n.nspname, " + sorted.formatted("n.nspacl")
-                + " FROM pg_namespace n WHERE n.nspacl IS NOT NULL AND " + notUser.formatted("n.oid"));
+                + " FROM pg_namespace n WHERE n.nspacl IS NOT NULL AND " + notUser.formatted("n.oid")
+                + " AND " + sorted.formatted("n.nspacl") + " IS DISTINCT FROM "
+                + sorted.formatted("acldefault('n', n.nspowner)"));
         collect("built-in privileges", "SELECT 'language ' || l.lanname, " + sorted.formatted("l.lanacl")
-                + " FROM pg_language l WHERE l.lanacl IS NOT NULL");
+                + " FROM pg_language l WHERE l.lanacl IS NOT NULL AND " + sorted.formatted("l.lanacl")
+                + " IS DISTINCT FROM " + sorted.formatted("acldefault('l', l.lanowner)"));
     }
 
     private void defaultPrivileges() throws SQLException {
