@@ -14,7 +14,7 @@ final class CommentReader {
 
     static void read(Catalog catalog) throws SQLException {
         catalog.query("SELECT d.classoid::regclass::text, d.objoid, d.objsubid, d.description,"
-                + " d.classoid = 'pg_catalog.pg_namespace'::regclass AND d.objoid = 'public'::regnamespace"
+                + " d.classoid = 'pg_catalog.pg_namespace'::regclass AND d.objoid = (SELECT p.oid FROM pg_catalog.pg_namespace p WHERE p.nspname = 'public')"
                 + " FROM pg_catalog.pg_description d"
                 + " WHERE d.classoid <> 'pg_catalog.pg_largeobject'::regclass ORDER BY 1, 2, 3", rs -> {
                     Catalog.Target target = catalog.commentTarget(Catalog.className(rs.getString(1)),

@@ -141,7 +141,7 @@ final class PrivilegeReader {
                 + " LATERAL (VALUES ('b', " + baseline + "), ('c', a.attacl)) s(which, acl),"
                 + " LATERAL pg_catalog.aclexplode(s.acl) WITH ORDINALITY AS e(grantor, grantee, privilege_type,"
                 + " is_grantable, ord)"
-                + " WHERE a.attnum > 0 AND NOT a.attisdropped AND x.relkind IN ('r', 'v', 'm', 'f', 'p') AND x.relpersistence <> 't'"
+                + " WHERE a.attnum <> 0 AND NOT a.attisdropped AND x.relkind IN ('r', 'v', 'm', 'f', 'p') AND x.relpersistence <> 't'"
                 + " AND " + NOT_DUMPED_IN.formatted("x.relnamespace", "pg_catalog.pg_class")
                 + " AND coalesce(a.attacl::text[], '{}') IS DISTINCT FROM coalesce(" + baseline + "::text[], '{}')"
                 + " ORDER BY 2, a.attnum, s.which, e.ord", rs -> {
@@ -243,7 +243,7 @@ final class PrivilegeReader {
         Map<String, List<Acl.Entry>> entries = new LinkedHashMap<>();
         catalog.query("SELECT a.attrelid, quote_ident(a.attname), " + Acl.EXPLODED + " FROM pg_catalog.pg_attribute a,"
                 + " LATERAL pg_catalog.aclexplode(a.attacl) WITH ORDINALITY AS e(grantor, grantee, privilege_type,"
-                + " is_grantable, ord) WHERE a.attrelid = ANY(?::pg_catalog.oid[]) AND a.attnum > 0"
+                + " is_grantable, ord) WHERE a.attrelid = ANY(?::pg_catalog.oid[]) AND a.attnum <> 0"
                 + " AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum, e.ord",
                 rs -> entries.computeIfAbsent(rs.getLong(1) + "\u0000" + rs.getString(2), k -> new ArrayList<>())
                         .add(Acl.entry(rs, 3)),
