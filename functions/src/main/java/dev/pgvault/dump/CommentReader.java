@@ -28,5 +28,14 @@ final class CommentReader {
                     target.item().appendSql("COMMENT ON " + target.sql() + " IS "
                             + SqlText.literal(rs.getString(4)) + ";\n");
                 });
+        // Subscriptions live in a shared catalog: their comments too.
+        catalog.query("SELECT d.objoid, d.description FROM pg_catalog.pg_shdescription d"
+                + " WHERE d.classoid = 'pg_catalog.pg_subscription'::regclass", rs -> {
+                    Catalog.Target target = catalog.commentTarget("pg_subscription", rs.getLong(1), 0);
+                    if (target != null) {
+                        target.item().appendSql("COMMENT ON " + target.sql() + " IS "
+                                + SqlText.literal(rs.getString(2)) + ";\n");
+                    }
+                });
     }
 }

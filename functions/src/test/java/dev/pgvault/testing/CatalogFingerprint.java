@@ -341,7 +341,7 @@ public final class CatalogFingerprint {
         collect("publication", "SELECT p.pubname, p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete, p.pubtruncate,"
                 + " p.pubviaroot, " + generated + ", " + filters + owner("p.pubowner") + " FROM pg_publication p");
         collect("subscription", "SELECT s.subname, s.subenabled, s.subconninfo, s.subslotname, s.subsynccommit,"
-                + " s.subpublications::text" + owner("s.subowner") + " FROM pg_subscription s"
+                + " s.subpublications::text, shobj_description(s.oid, 'pg_subscription')" + owner("s.subowner") + " FROM pg_subscription s"
                 + " WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())");
         collect("event trigger", "SELECT et.evtname, et.evtevent, et.evtfoid::regproc::text, et.evtenabled,"
                 + " et.evttags::text" + owner("et.evtowner") + " FROM pg_event_trigger et WHERE " + NOT_EXT.formatted("et.oid"));
