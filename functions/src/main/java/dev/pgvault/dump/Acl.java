@@ -45,6 +45,36 @@ final class Acl {
         return sql.toString();
     }
 
+    /**
+     * The statements that turn {@code baseline} (what the object has in a new database: its
+     * initial privileges, or the built-in default) into {@code current}: REVOKE what went, GRANT
+     * what came. For built-in objects and extension members, which the restore does not create.
+     */
+    static String renderDelta(String target, String columns, String owner, List<Entry> baseline, List<Entry> current) {
+        StringBuilder sql = new StringBuilder();
+        for (Entry was : baseline) {
+            Entry now = current.stream().filter(e -> e.grantee().equals(was.grantee())
+                    && e.privilege().equals(was.privilege())).findFirst().orElse(null);
+            if (now == null) {
+                sql.append("REVOKE ").append(was.privilege()).append(columns).append(" ON ").append(target)
+                        .append(" FROM ").append(was.grantee()).append(";\n");
+            } else if (was.grantable() && !now.grantable()) {
+                sql.append("REVOKE GRANT OPTION FOR ").append(was.privilege()).append(columns).append(" ON ")
+                        .append(target).append(" FROM ").append(was.grantee()).append(";\n");
+            }
+        }
+        List<Entry> added = new ArrayList<>();
+        for (Entry now : current) {
+            boolean had = baseline.stream().anyMatch(e -> e.grantee().equals(now.grantee())
+                    && e.privilege().equals(now.privilege()) && (e.grantable() || !now.grantable()));
+            if (!had) {
+                added.add(now);
+            }
+        }
+        grants(sql, columns, target, owner, added);
+        return sql.toString();
+    }
+
     /** Consecutive privileges of the same grantor, grantee and grant option become one GRANT. */
     private static void grants(StringBuilder sql, String columns, String target, String owner, List<Entry> entries) {
         int i = 0;

@@ -35,6 +35,12 @@ final class Catalog {
     final Map<Long, DumpItem> schemas = new HashMap<>();
     /** "GENERATED ... AS IDENTITY (...)" options by "table oid:column number", from the column's sequence. */
     final Map<String, String> identityOptions = new HashMap<>();
+    /** Functions a type needs to be defined (a base type's input, a range's canonical): function oid -> the type's shell. */
+    final Map<Long, DumpItem> supportFunctions = new HashMap<>();
+    /** Foreign tables: table oid -> "SERVER s OPTIONS (...)". */
+    final Map<Long, String> foreignTables = new HashMap<>();
+    /** Foreign tables' column options: "table oid:column number" -> "OPTIONS (...)". */
+    final Map<String, String> foreignColumnOptions = new HashMap<>();
     /** Identity sequences: sequence oid -> the oid of the table whose column owns it. */
     final Map<Long, Long> identitySequences = new HashMap<>();
 
@@ -153,9 +159,34 @@ final class Catalog {
         }
     }
 
+    /**
+     * Adds the item that creates a catalog object, in its schema (namespace 0: none), with where
+     * a comment on it goes and how its owner and privileges are written (null: it has none).
+     */
+    DumpItem addObject(ObjectRef ref, ItemKind kind, String label, String sortName, String sql, long namespace,
+                       String commentTarget, String ownerSql, String grantSql) {
+        DumpItem item = DumpItem.ddl(ref, kind, label, sortName, sql);
+        add(item);
+        if (namespace != 0) {
+            inSchema(item, namespace);
+        }
+        if (commentTarget != null) {
+            commentOn(ref.catalog(), ref.oid(), 0, item, commentTarget);
+        }
+        if (ownerSql != null || grantSql != null) {
+            owned(ref, item, ownerSql, grantSql);
+        }
+        return item;
+    }
+
     /** Sets the item's dependency on its schema's item (none for schemas we do not dump, e.g. pg_catalog). */
     void inSchema(DumpItem item, long namespace) {
         item.dependOn(schemas.get(namespace));
+    }
+
+    /** "pg_class" from a regclass rendered as pg_catalog.pg_class or, quoting all, "pg_catalog"."pg_class". */
+    static String className(String regclass) {
+        return regclass.replace("\"", "").replace("pg_catalog.", "");
     }
 
     static char firstChar(String value) {

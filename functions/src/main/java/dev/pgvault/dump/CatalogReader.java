@@ -41,10 +41,15 @@ final class CatalogReader {
     /** Step two, after locking: every definition, as ordered-to-be items. */
     List<DumpItem> readDefinitions() throws SQLException {
         ExtensionReader.read(catalog);
+        LanguageReader.read(catalog);
         CollationReader.read(catalog);
         ColumnReader.read(catalog);
         TypeReader.read(catalog);
         FunctionReader.read(catalog);
+        OperatorReader.read(catalog);
+        CastReader.read(catalog);
+        TextSearchReader.read(catalog);
+        ForeignDataReader.read(catalog);
         SequenceReader.read(catalog);
         TableReader.read(catalog);
         ViewReader.read(catalog);
@@ -54,7 +59,10 @@ final class CatalogReader {
         RuleReader.read(catalog);
         PolicyReader.read(catalog);
         StatisticsReader.read(catalog);
+        PublicationReader.read(catalog);
+        EventTriggerReader.read(catalog);
         LargeObjects.read(catalog, largeObjects);
+        ExtensionDependencyReader.read(catalog);
         CommentReader.read(catalog);
         if (catalog.options.keepOwnersAndPrivileges()) {
             PrivilegeReader.read(catalog);

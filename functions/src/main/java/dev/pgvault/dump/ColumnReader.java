@@ -35,6 +35,6 @@ final class ColumnReader {
                     statisticsTarget, rs.getString(13).charAt(0), rs.getString(14).charAt(0),
                     Catalog.firstChar(rs.getString(15)), rs.getBoolean(16), rs.getInt(17), rs.getString(18));
             catalog.columns.computeIfAbsent(column.relation(), k -> new ArrayList<>()).add(column);
-        }, catalog.relationOids('r', 'p', 'v', 'm'));
+        }, catalog.relationOids('r', 'p', 'v', 'm', 'f'));
     }
 }

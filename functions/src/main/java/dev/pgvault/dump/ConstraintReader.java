@@ -27,7 +27,9 @@ final class ConstraintReader {
                 + " con.convalidated,"
                 // an inherited constraint that is valid here though the parent's is NOT VALID (the child
                 // came later, empty): adding the parent's makes it NOT VALID here too, so it is validated
-                + " p.oid IS NOT NULL, p.oid"
+                + " p.oid IS NOT NULL, p.oid,"
+                + " (SELECT quote_ident(ts.spcname) FROM pg_catalog.pg_class ic JOIN pg_catalog.pg_tablespace ts"
+                + "   ON ts.oid = ic.reltablespace WHERE ic.oid = con.conindid AND con.contype IN ('p', 'u', 'x'))"
                 + " FROM pg_catalog.pg_constraint con"
                 + " LEFT JOIN LATERAL (SELECT pc.oid FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_constraint pc"
                 + "   ON pc.conrelid = i.inhparent AND pc.conname = con.conname AND NOT pc.convalidated"
@@ -74,8 +76,8 @@ final class ConstraintReader {
             }
             DumpItem item = DumpItem.ddl(ObjectRef.constraint(oid), kind,
                     "constraint " + name + " on " + table.qualified(), table.sortName() + " " + name,
-                    "ALTER TABLE " + only + table.qualified() + "\n    ADD CONSTRAINT " + name + " "
-                            + rs.getString(5) + ";\n");
+                    IndexReader.inTablespace(catalog, rs.getString(12), "ALTER TABLE " + only + table.qualified()
+                            + "\n    ADD CONSTRAINT " + name + " " + rs.getString(5) + ";\n"));
             catalog.add(item);
             item.dependOn(tableItem);
             catalog.commentOn("pg_constraint", oid, 0, item, "CONSTRAINT " + name + " ON " + table.qualified());
@@ -84,6 +86,6 @@ final class ConstraintReader {
                 // The index that enforces it is created by the constraint.
                 catalog.alias(ObjectRef.relation(index), item);
             }
-        }, catalog.relationOids('r', 'p'));
+        }, catalog.relationOids('r', 'p', 'f'));
     }
 }

@@ -1,6 +1,6 @@
 package dev.pgvault.dump;
 
-import dev.pgvault.errors.PgvaultException;
+import dev.pgvault.errors.UnsupportedObjectException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -105,8 +105,8 @@ final class DependencyOrder {
                 }
                 if (!split) {
                     String names = loop.stream().map(DumpItem::label).sorted().collect(Collectors.joining(", "));
-                    throw new PgvaultException("circular dependency between " + names
-                            + "; pgvault cannot order these objects for a restore");
+                    throw new UnsupportedObjectException(List.of("circular dependency between " + names
+                            + "; pgvault cannot order these objects for a restore"));
                 }
             }
         }

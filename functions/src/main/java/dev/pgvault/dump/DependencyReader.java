@@ -34,19 +34,25 @@ final class DependencyReader {
         // column's sequence) stands for that other one.
         catalog.query("SELECT d.classid::regclass::text, d.objid, d.refclassid::regclass::text, d.refobjid"
                 + " FROM pg_catalog.pg_depend d WHERE d.objid >= 16384 AND d.deptype = 'i'", rs -> partOf.putIfAbsent(
-                        new ObjectRef(rs.getString(1).replace("pg_catalog.", ""), rs.getLong(2)),
-                        new ObjectRef(rs.getString(3).replace("pg_catalog.", ""), rs.getLong(4))));
+                        new ObjectRef(Catalog.className(rs.getString(1)), rs.getLong(2)),
+                        new ObjectRef(Catalog.className(rs.getString(3)), rs.getLong(4))));
         String sql = "SELECT d.classid::regclass::text, d.objid, d.refclassid::regclass::text, d.refobjid, d.deptype"
                 + " FROM pg_catalog.pg_depend d WHERE d.objid >= 16384 AND d.deptype IN ('n', 'a', 'i')";
         catalog.query(sql, rs -> {
-            DumpItem from = resolve(catalog, partOf, new ObjectRef(rs.getString(1).replace("pg_catalog.", ""),
+            DumpItem from = resolve(catalog, partOf, new ObjectRef(Catalog.className(rs.getString(1)),
                     rs.getLong(2)));
-            DumpItem to = resolve(catalog, partOf, new ObjectRef(rs.getString(3).replace("pg_catalog.", ""),
+            DumpItem to = resolve(catalog, partOf, new ObjectRef(Catalog.className(rs.getString(3)),
                     rs.getLong(4)));
             if (from == null || to == null || from == to) {
                 return;
             }
             if (from.kind() == ItemKind.SEQUENCE && !rs.getString(5).equals("n")) {
+                return;
+            }
+            DumpItem shell = from.ref().catalog().equals("pg_proc") ? catalog.supportFunctions.get(from.ref().oid()) : null;
+            if (shell != null && to.ref().equals(ObjectRef.type(shell.ref().oid()))) {
+                // A type's own support function needs only its shell; the full type needs the function.
+                from.dependOn(shell);
                 return;
             }
             from.dependOn(to);

@@ -11,10 +11,18 @@ import java.time.Duration;
  * @param keepOwnersAndPrivileges  write {@code ALTER ... OWNER TO} and GRANT/REVOKE; off by default, so a
  *                                 restore works for whatever role runs it, into an instance that lacks
  *                                 the source's roles (as {@code pg_dump --no-owner --no-privileges})
+ * @param tablespaces              write which tablespace each table, index and materialized view is in
+ *                                 (the tablespaces must exist where the backup is restored); off, everything
+ *                                 goes to the restoring database's default tablespace, as
+ *                                 {@code pg_dump --no-tablespaces}. On by default, as pg_dump
  */
-public record DumpOptions(Duration lockTimeout, boolean keepOwnersAndPrivileges) {
+public record DumpOptions(Duration lockTimeout, boolean keepOwnersAndPrivileges, boolean tablespaces) {
     public DumpOptions(Duration lockTimeout) {
         this(lockTimeout, false);
+    }
+
+    public DumpOptions(Duration lockTimeout, boolean keepOwnersAndPrivileges) {
+        this(lockTimeout, keepOwnersAndPrivileges, true);
     }
 
     public static DumpOptions defaults() {
@@ -22,6 +30,11 @@ public record DumpOptions(Duration lockTimeout, boolean keepOwnersAndPrivileges)
     }
 
     public DumpOptions withOwnersAndPrivileges(boolean keep) {
-        return new DumpOptions(lockTimeout, keep);
+        return new DumpOptions(lockTimeout, keep, tablespaces);
+    }
+
+    /** {@code false}: leave tablespaces out, as {@code pg_dump --no-tablespaces}. */
+    public DumpOptions withTablespaces(boolean keep) {
+        return new DumpOptions(lockTimeout, keepOwnersAndPrivileges, keep);
     }
 }

@@ -48,6 +48,11 @@ public final class Dumper {
                 st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             }
             SessionSettings.apply(connection);
+            // Every name the server renders is quoted, whatever its keyword list: a name that is no
+            // keyword here (system_user before 16) may be one where the backup is restored, as
+            // pg_dump --quote-all-identifiers (pg_upgrade's choice). Off again before the rows are
+            // copied, so data (regclass values) reads as a verification reads it.
+            setQuoteAll(connection, true);
             Snapshot snapshot = Snapshot.read(connection);
             if (snapshot.serverVersionNum() < MIN_SERVER_VERSION) {
                 throw new PgvaultException("PostgreSQL " + snapshot.serverVersion()
@@ -67,6 +72,7 @@ public final class Dumper {
             }
             stage = "reading definitions";
             List<DumpItem> ordered = DependencyOrder.sort(catalog.readDefinitions());
+            setQuoteAll(connection, false);
 
             List<Manifest.Table> tables = new ArrayList<>();
             writeText(out, header(snapshot));
@@ -88,12 +94,14 @@ public final class Dumper {
                     continue;
                 }
                 TableData table = item.data();
-                progress.tableStarted(table.qualifiedName(), ++tableIndex, tableCount);
+                progress.tableStarted(table.displayName(), ++tableIndex, tableCount);
                 writeText(out, "\n-- " + SqlText.commentSafe(item.label()) + "\n" + table.copyInSql() + "\n");
                 ContentHash hash = TableCopier.copy(connection, table.copyOutSql(), out,
-                        (rows, bytes) -> progress.tableRows(table.qualifiedName(), rows, bytes));
+                        (rows, bytes) -> progress.tableRows(table.displayName(), rows, bytes));
                 writeText(out, "\\.\n");
-                tables.add(new Manifest.Table(table.schema(), table.name(), hash.rows(), hash.hex()));
+                if (table.wholeTable()) {
+                    tables.add(new Manifest.Table(table.schema(), table.name(), hash.rows(), hash.hex()));
+                }
             }
             writeText(out, "\n" + COMPLETION_MARKER + "\n");
             stage = "ending the snapshot";
@@ -136,12 +144,19 @@ public final class Dumper {
         }
     }
 
+    /** quote_all_identifiers on or off for the session (while definitions are read, names are all quoted). */
+    static void setQuoteAll(Connection connection, boolean on) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("SET quote_all_identifiers = " + (on ? "on" : "off"));
+        }
+    }
+
     private static String header(Snapshot snapshot) {
         return "--\n"
                 + "-- pgvault " + Version.current() + " logical backup of database "
                 + SqlText.commentSafe(snapshot.database()) + "\n"
                 + "-- server PostgreSQL " + snapshot.serverVersion() + ", snapshot " + snapshot.time() + "\n"
-                + "-- restore: psql -v ON_ERROR_STOP=1 --single-transaction -f <this file> <empty database>\n"
+                + "-- restore: psql -v ON_ERROR_STOP=1 [--single-transaction] -f <this file> <empty database>\n"
                 + "--\n\n"
                 + "SET statement_timeout = 0;\n"
                 + "SET lock_timeout = 0;\n"

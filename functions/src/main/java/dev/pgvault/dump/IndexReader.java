@@ -23,7 +23,8 @@ final class IndexReader {
                 + " quote_ident(n.nspname) || '.' || quote_ident(ic.relname), pg_catalog.pg_get_indexdef(i.indexrelid),"
                 + " i.indisclustered, i.indisvalid, i.indisreplident, ic.relkind,"
                 + " (SELECT string_agg(a.attnum || ' ' || a.attstattarget, ',' ORDER BY a.attnum)"
-                + "   FROM pg_catalog.pg_attribute a WHERE a.attrelid = i.indexrelid AND a.attstattarget >= 0)"
+                + "   FROM pg_catalog.pg_attribute a WHERE a.attrelid = i.indexrelid AND a.attstattarget >= 0),"
+                + " (SELECT quote_ident(ts.spcname) FROM pg_catalog.pg_tablespace ts WHERE ts.oid = ic.reltablespace)"
                 + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
                 + " JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace"
                 + " WHERE i.indrelid = ANY(?::pg_catalog.oid[]) ORDER BY i.indrelid, ic.relname";
@@ -38,7 +39,7 @@ final class IndexReader {
                 }
                 item = DumpItem.ddl(ObjectRef.relation(oid), ItemKind.INDEX,
                         "index " + rs.getString(3) + " on " + table.qualified(), table.sortName() + " " + rs.getString(3),
-                        rs.getString(5) + ";\n");
+                        inTablespace(catalog, rs.getString(11), rs.getString(5) + ";\n"));
                 catalog.add(item);
                 item.dependOn(catalog.item(ObjectRef.relation(table.oid())));
             }
@@ -63,6 +64,14 @@ final class IndexReader {
             }
         }, catalog.relationOids('r', 'p', 'm'));
         attachPartitions(catalog, indexes);
+    }
+
+    /** Built in its tablespace (when kept), as pg_dump does: the definition itself does not say. */
+    static String inTablespace(Catalog catalog, String tablespace, String sql) {
+        if (tablespace == null || !catalog.options.tablespaces()) {
+            return sql;
+        }
+        return "SET default_tablespace = " + tablespace + ";\n" + sql + "SET default_tablespace = '';\n";
     }
 
     private static void after(Catalog catalog, String what, long index, Relation table, DumpItem indexItem,

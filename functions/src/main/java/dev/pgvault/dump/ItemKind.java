@@ -8,10 +8,24 @@ package dev.pgvault.dump;
 enum ItemKind {
     SCHEMA(Section.PRE_DATA),
     EXTENSION(Section.PRE_DATA),
+    LANGUAGE(Section.PRE_DATA),
     COLLATION(Section.PRE_DATA),
     TYPE(Section.PRE_DATA),
     FUNCTION(Section.PRE_DATA),
     AGGREGATE(Section.PRE_DATA),
+    OPERATOR(Section.PRE_DATA),
+    ACCESS_METHOD(Section.PRE_DATA),
+    OPERATOR_FAMILY(Section.PRE_DATA),
+    OPERATOR_CLASS(Section.PRE_DATA),
+    /** Members added to an operator family outside any of its classes. */
+    OPERATOR_FAMILY_MEMBERS(Section.PRE_DATA),
+    CAST(Section.PRE_DATA),
+    CONVERSION(Section.PRE_DATA),
+    TRANSFORM(Section.PRE_DATA),
+    TEXT_SEARCH(Section.PRE_DATA),
+    FOREIGN_DATA_WRAPPER(Section.PRE_DATA),
+    FOREIGN_SERVER(Section.PRE_DATA),
+    USER_MAPPING(Section.PRE_DATA),
     SEQUENCE(Section.PRE_DATA),
     TABLE(Section.PRE_DATA),
     TABLE_ATTACH(Section.PRE_DATA),
@@ -38,8 +52,16 @@ enum ItemKind {
     /** Row-level security last among definitions: nothing before it (a refresh) is filtered by policies. */
     POLICY(Section.POST_DATA),
     ROW_SECURITY(Section.POST_DATA),
+    PUBLICATION(Section.POST_DATA),
+    PUBLICATION_MEMBER(Section.POST_DATA),
+    SUBSCRIPTION(Section.POST_DATA),
+    /** ALTER ... DEPENDS ON EXTENSION. */
+    EXTENSION_DEPENDENCY(Section.POST_DATA),
+    SECURITY_LABEL(Section.POST_DATA),
     ACL(Section.POST_DATA),
-    DEFAULT_ACL(Section.POST_DATA);
+    DEFAULT_ACL(Section.POST_DATA),
+    /** Last of all, as pg_dump: nothing the restore does fires them. */
+    EVENT_TRIGGER(Section.POST_DATA);
 
     private final Section section;
 

@@ -16,16 +16,18 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Large objects, written as pg_dump writes them: {@code lo_create} with the same oid in
- * pre-data (with comment, and owner and privileges when kept), then the content in the data
- * section as {@code lo_open} / {@code lowrite} / {@code lo_close}, read and written in chunks
- * so an object of any size passes with constant memory. Reading uses the server functions
- * ({@code loread}), inside the dump's snapshot, which needs no superuser.
+ * Large objects: {@code lo_create} with the same oid in pre-data (with comment, and owner and
+ * privileges when kept), then the content in the data section as {@code lo_put(oid, offset,
+ * chunk)}, read and written in chunks so an object of any size passes with constant memory.
+ * Each chunk is one statement that needs no open descriptor, so the script restores the same
+ * with plain {@code psql} (every statement its own transaction), {@code psql --single-transaction}
+ * and pgvault's restore (pg_dump's {@code lo_open}/{@code lowrite}/{@code lo_close} need one
+ * transaction around them). Reading uses the server functions ({@code loread}), inside the
+ * dump's snapshot, which needs no superuser.
  */
 final class LargeObjects {
-    /** INV_READ and INV_WRITE of libpq-fs.h. */
+    /** INV_READ of libpq-fs.h. */
     private static final int READ = 0x40000;
-    private static final int WRITE = 0x20000;
     private static final int CHUNK = 256 * 1024;
 
     private LargeObjects() {}
@@ -61,6 +63,17 @@ final class LargeObjects {
 
     private static void writeDefinitions(Connection connection, OutputStream out, boolean keepOwners)
             throws SQLException, IOException {
+        // Role names quoted whatever the restoring server's keywords (see Dumper).
+        Dumper.setQuoteAll(connection, true);
+        try {
+            writeDefinitionsQuoted(connection, out, keepOwners);
+        } finally {
+            Dumper.setQuoteAll(connection, false);
+        }
+    }
+
+    private static void writeDefinitionsQuoted(Connection connection, OutputStream out, boolean keepOwners)
+            throws SQLException, IOException {
         String sql = "SELECT m.oid, quote_ident(pg_catalog.pg_get_userbyid(m.lomowner)), d.description, m.lomacl IS NOT NULL"
                 + " FROM pg_catalog.pg_largeobject_metadata m LEFT JOIN pg_catalog.pg_description d"
                 + " ON d.classoid = 'pg_catalog.pg_largeobject'::regclass AND d.objoid = m.oid AND d.objsubid = 0"
@@ -93,20 +106,20 @@ final class LargeObjects {
             throws SQLException, IOException {
         HexFormat hex = HexFormat.of();
         readAll(connection, new ChunkSink() {
+            private long oid;
+            private long offset;
+
             @Override
-            public void start(long oid) throws IOException {
-                // The restore opens one object at a time, so its descriptor is always 0.
-                write(out, "SELECT pg_catalog.lo_open('" + oid + "', " + WRITE + ");\n");
+            public void start(long oid) {
+                this.oid = oid;
+                this.offset = 0;
             }
 
             @Override
             public void chunk(byte[] chunk) throws IOException {
-                write(out, "SELECT pg_catalog.lowrite(0, '\\x" + hex.formatHex(chunk) + "');\n");
-            }
-
-            @Override
-            public void end() throws IOException {
-                write(out, "SELECT pg_catalog.lo_close(0);\n");
+                write(out, "SELECT pg_catalog.lo_put('" + oid + "', " + offset + ", '\\x" + hex.formatHex(chunk)
+                        + "');\n");
+                offset += chunk.length;
             }
         }, digest);
     }

@@ -9,11 +9,18 @@ package dev.pgvault.dump;
  * @param toastOptions   the TOAST table's reloptions, prefixed "toast." (empty when none)
  * @param partitionBound "FOR VALUES ..." or "DEFAULT" when this is a partition
  * @param partitionKey   "RANGE (a)" etc. when this is a partitioned table
+ * @param ofType         the composite type of a typed table (CREATE TABLE ... OF type), else null
+ * @param accessMethod   the table access method when not heap, else null
+ * @param tablespace     the tablespace when not the database's default, else null
  */
 record Relation(long oid, long namespace, String schema, String name, String qualified, char kind, char persistence,
                 String options, String toastOptions, char replicaIdentity, boolean partition, String partitionBound,
                 String partitionKey, boolean rowSecurity, boolean forceRowSecurity, boolean populated,
-                boolean hasSubclass) {
+                boolean hasSubclass, String ofType, String accessMethod, String tablespace) {
+
+    boolean isForeign() {
+        return kind == 'f';
+    }
 
     boolean isTable() {
         return kind == 'r' || kind == 'p';
@@ -29,6 +36,7 @@ record Relation(long oid, long namespace, String schema, String name, String qua
             case 'v' -> "VIEW";
             case 'm' -> "MATERIALIZED VIEW";
             case 'S' -> "SEQUENCE";
+            case 'f' -> "FOREIGN TABLE";
             default -> "TABLE";
         };
     }

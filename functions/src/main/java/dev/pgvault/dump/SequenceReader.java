@@ -48,8 +48,15 @@ final class SequenceReader {
                     rs.getLong(6), rs.getLong(7), rs.getBoolean(8));
             long[] identity = identityOwner.get(oid);
             if (identity != null) {
+                // Made with its table's persistence (from 15, when sequences can be unlogged); one
+                // changed since says so.
+                Relation owner = catalog.relations.get(identity[0]);
+                String persistence = catalog.atLeast(150000) && owner != null
+                        && owner.persistence() != sequence.persistence()
+                        ? (sequence.persistence() == 'u' ? "\n        UNLOGGED" : "\n        LOGGED") : "";
                 catalog.identityOptions.put(identity[0] + ":" + identity[1], "(\n    SEQUENCE NAME "
-                        + sequence.qualified() + "\n" + options.render(false).indent(4).stripTrailing() + "\n    )");
+                        + sequence.qualified() + persistence + "\n" + options.render(false).indent(4).stripTrailing()
+                        + "\n    )");
                 catalog.identitySequences.put(oid, identity[0]);
                 addValue(catalog, sequence, identity[0]);
                 return;

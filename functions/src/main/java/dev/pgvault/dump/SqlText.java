@@ -9,6 +9,11 @@ final class SqlText {
         return "'" + value.replace("'", "''") + "'";
     }
 
+    /** An identifier, always quoted (as quote_all_identifiers would): "name". */
+    static String ident(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
     /** Keeps a name safe inside a "--" comment line. */
     static String commentSafe(String value) {
         return value.replace('\n', ' ').replace('\r', ' ');

@@ -27,6 +27,6 @@ final class StatisticsReader {
                     catalog.inSchema(item, rs.getLong(6));
                     catalog.commentOn("pg_statistic_ext", oid, 0, item, "STATISTICS " + name);
                     catalog.owned(new ObjectRef("pg_statistic_ext", oid), item, "STATISTICS " + name, null);
-                }, catalog.relationOids('r', 'p', 'm'));
+                }, catalog.relationOids('r', 'p', 'm', 'f'));
     }
 }

@@ -16,7 +16,7 @@ final class TableReader {
     private TableReader() {}
 
     static void read(Catalog catalog) throws SQLException {
-        List<Relation> tables = catalog.relations('r', 'p');
+        List<Relation> tables = catalog.relations('r', 'p', 'f');
         if (tables.isEmpty()) {
             return;
         }
@@ -36,14 +36,14 @@ final class TableReader {
                     && naturalOrder(columns, parentColumns);
             TableDefinition definition = new TableDefinition(table, columns, tableParents, parentColumns,
                     inheritsClause, notNulls == null ? null : notNulls.getOrDefault(table.oid(), Map.of()),
-                    catalog.identityOptions);
+                    catalog.identityOptions, catalog.foreignTables.get(table.oid()), catalog.foreignColumnOptions);
             definitions.put(table.oid(), definition);
             DumpItem create = DumpItem.rendered(ObjectRef.relation(table.oid()), ItemKind.TABLE,
                     "table " + table.qualified(), table.sortName(), definition::render);
             catalog.add(create);
             catalog.inSchema(create, table.namespace());
-            catalog.commentOn("pg_class", table.oid(), 0, create, "TABLE " + table.qualified());
-            catalog.owned(ObjectRef.relation(table.oid()), create, "TABLE " + table.qualified(),
+            catalog.commentOn("pg_class", table.oid(), 0, create, table.keyword() + " " + table.qualified());
+            catalog.owned(ObjectRef.relation(table.oid()), create, table.keyword() + " " + table.qualified(),
                     "TABLE " + table.qualified());
             for (Column column : columns) {
                 catalog.commentOn("pg_class", table.oid(), column.number(), create,
@@ -88,7 +88,7 @@ final class TableReader {
                     if (parent != null) {
                         parents.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(parent);
                     }
-                }, catalog.relationOids('r', 'p'));
+                }, catalog.relationOids('r', 'p', 'f'));
         return parents;
     }
 
@@ -114,7 +114,7 @@ final class TableReader {
                 + " WHERE con.contype = 'n' AND con.conrelid = ANY(?::pg_catalog.oid[])", rs -> found
                 .computeIfAbsent(rs.getLong(1), k -> new HashMap<>())
                 .put(rs.getInt(2), new TableDefinition.NotNull(rs.getLong(3), rs.getString(4), rs.getBoolean(5),
-                        rs.getBoolean(6), rs.getBoolean(7))), catalog.relationOids('r', 'p'));
+                        rs.getBoolean(6), rs.getBoolean(7))), catalog.relationOids('r', 'p', 'f'));
         return found;
     }
 
@@ -178,10 +178,15 @@ final class TableReader {
             DumpItem create = catalog.item(ObjectRef.relation(table.oid()));
             String name = rs.getString(3);
             String comment = "CONSTRAINT " + name + " ON " + table.qualified();
-            if (!rs.getBoolean(5) && definitions.get(table.oid()).inheritsClause()) {
-                // Inherited through INHERITS: the parent's constraint brings it.
+            TableDefinition definition = definitions.get(table.oid());
+            if (!rs.getBoolean(5) && definition.leavesInheritedChecks()) {
+                // Only inherited: the parent's constraint brings it (through the stand-in parent when
+                // the child is made through one, so that it stays only inherited).
                 catalog.alias(ObjectRef.constraint(oid), create);
                 catalog.commentOn("pg_constraint", oid, 0, create, comment);
+                if (!definition.inheritsClause()) {
+                    definition.inheritedCheck(new TableDefinition.Check(null, name, rs.getString(4)));
+                }
                 return;
             }
             DumpItem part = DumpItem.ddl(ObjectRef.constraint(oid), ItemKind.CONSTRAINT,
@@ -192,6 +197,6 @@ final class TableReader {
             part.absorbInto(create);
             definitions.get(table.oid()).check(new TableDefinition.Check(part, name, rs.getString(4)));
             catalog.commentOn("pg_constraint", oid, 0, part, comment);
-        }, catalog.relationOids('r', 'p'));
+        }, catalog.relationOids('r', 'p', 'f'));
     }
 }

@@ -27,7 +27,7 @@ final class TriggerReader {
                 + " ORDER BY t.tgrelid, t.tgname", rs -> triggers.add(new Trigger(rs.getLong(1),
                         catalog.relations.get(rs.getLong(2)), rs.getString(3), rs.getString(4),
                         rs.getString(5).charAt(0), rs.getLong(6), Catalog.firstChar(rs.getString(7)), rs.getLong(8))),
-                catalog.relationOids('r', 'p', 'v', 'm'));
+                catalog.relationOids('r', 'p', 'v', 'm', 'f'));
         for (Trigger trigger : triggers) {
             if (trigger.parent() != 0) {
                 continue;

@@ -23,6 +23,99 @@ final class TypeReader {
         composites(catalog);
         domains(catalog);
         ranges(catalog);
+        baseTypes(catalog);
+    }
+
+    /**
+     * A shell ({@code CREATE TYPE name;}) for a type whose own functions take or return it (a
+     * base type's input and output, a range's canonical function): those functions come after
+     * the shell, the full definition after them, as pg_dump writes it.
+     */
+    private static void shell(Catalog catalog, long oid, String name, long namespace, DumpItem full, long... functions) {
+        DumpItem shell = DumpItem.ddl(new ObjectRef("shell_type", oid), ItemKind.TYPE, "shell type " + name, name,
+                "CREATE TYPE " + name + ";\n");
+        catalog.add(shell);
+        catalog.inSchema(shell, namespace);
+        full.dependOn(shell);
+        for (long function : functions) {
+            if (function != 0) {
+                catalog.pendingEdge(full, ObjectRef.proc(function));
+                catalog.supportFunctions.put(function, shell);
+            }
+        }
+    }
+
+    private static String function(String column) {
+        return "CASE WHEN t." + column + " <> 0 THEN t." + column + "::pg_catalog.regproc::text END";
+    }
+
+    /** Base types (their functions are C or internal: only a superuser makes them) and lone shell types. */
+    private static void baseTypes(Catalog catalog) throws SQLException {
+        String subscript = catalog.atLeast(140000) ? "t.typsubscript" : "0::pg_catalog.oid";
+        String sql = "SELECT t.oid, " + TYPE_NAME + ", t.typnamespace, t.typisdefined, t.typlen, t.typbyval, t.typalign,"
+                + " t.typstorage, t.typcategory, t.typispreferred, t.typdefault, t.typdelim, t.typcollation <> 0,"
+                + " CASE WHEN t.typelem <> 0 THEN pg_catalog.format_type(t.typelem, NULL) END,"
+                + " " + function("typinput") + ", " + function("typoutput") + ", " + function("typreceive") + ", "
+                + function("typsend") + ", " + function("typmodin") + ", " + function("typmodout") + ", "
+                + function("typanalyze") + ", CASE WHEN " + subscript + " <> 0 THEN " + subscript
+                + "::pg_catalog.regproc::text END,"
+                + " t.typinput::pg_catalog.oid, t.typoutput::pg_catalog.oid, t.typreceive::pg_catalog.oid,"
+                + " t.typsend::pg_catalog.oid, t.typmodin::pg_catalog.oid, t.typmodout::pg_catalog.oid,"
+                + " t.typanalyze::pg_catalog.oid, " + subscript + "::pg_catalog.oid"
+                + USER_TYPE + " AND (t.typtype = 'b' AND NOT (t.typcategory = 'A' AND t.typelem <> 0"
+                + "   AND EXISTS (SELECT 1 FROM pg_catalog.pg_type e WHERE e.oid = t.typelem AND e.typarray = t.oid))"
+                + "   OR t.typtype = 'p' AND NOT t.typisdefined) ORDER BY 2";
+        catalog.query(sql, rs -> {
+            long oid = rs.getLong(1);
+            String name = rs.getString(2);
+            if (!rs.getBoolean(4)) {
+                add(catalog, oid, name, rs.getLong(3), "TYPE", "CREATE TYPE " + name + ";\n");
+                return;
+            }
+            java.util.List<String> options = new ArrayList<>();
+            options.add("INTERNALLENGTH = " + (rs.getInt(5) < 0 ? "variable" : String.valueOf(rs.getInt(5))));
+            String[] names = {"INPUT", "OUTPUT", "RECEIVE", "SEND", "TYPMOD_IN", "TYPMOD_OUT", "ANALYZE", "SUBSCRIPT"};
+            for (int i = 0; i < names.length; i++) {
+                if (rs.getString(15 + i) != null) {
+                    options.add(names[i] + " = " + rs.getString(15 + i));
+                }
+            }
+            if (rs.getBoolean(6)) {
+                options.add("PASSEDBYVALUE");
+            }
+            options.add("ALIGNMENT = " + switch (rs.getString(7)) {
+                case "c" -> "char";
+                case "s" -> "int2";
+                case "d" -> "double";
+                default -> "int4";
+            });
+            options.add("STORAGE = " + TableDefinition.storageName(rs.getString(8).charAt(0)).toLowerCase());
+            if (!rs.getString(9).equals("U")) {
+                options.add("CATEGORY = " + SqlText.literal(rs.getString(9)));
+            }
+            if (rs.getBoolean(10)) {
+                options.add("PREFERRED = true");
+            }
+            if (rs.getString(11) != null) {
+                options.add("DEFAULT = " + SqlText.literal(rs.getString(11)));
+            }
+            if (rs.getString(14) != null) {
+                options.add("ELEMENT = " + rs.getString(14));
+            }
+            if (!rs.getString(12).equals(",")) {
+                options.add("DELIMITER = " + SqlText.literal(rs.getString(12)));
+            }
+            if (rs.getBoolean(13)) {
+                options.add("COLLATABLE = true");
+            }
+            DumpItem full = add(catalog, oid, name, rs.getLong(3), "TYPE",
+                    "CREATE TYPE " + name + " (\n    " + String.join(",\n    ", options) + "\n);\n");
+            long[] functions = new long[8];
+            for (int i = 0; i < functions.length; i++) {
+                functions[i] = rs.getLong(23 + i);
+            }
+            shell(catalog, oid, name, rs.getLong(3), full, functions);
+        });
     }
 
     private static DumpItem add(Catalog catalog, long oid, String name, long namespace, String keyword, String sql) {
@@ -151,7 +244,7 @@ final class TypeReader {
                 + " CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation"
                 + "   THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END,"
                 + " CASE WHEN r.rngcanonical <> 0 THEN r.rngcanonical::text END,"
-                + " CASE WHEN r.rngsubdiff <> 0 THEN r.rngsubdiff::text END, " + multirange
+                + " CASE WHEN r.rngsubdiff <> 0 THEN r.rngsubdiff::text END, " + multirange + ", r.rngcanonical::pg_catalog.oid"
                 + " FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
                 + " JOIN pg_catalog.pg_range r ON r.rngtypid = t.oid"
                 + " JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype"
@@ -180,8 +273,11 @@ final class TypeReader {
             if (rs.getString(8) != null) {
                 options.add("subtype_diff = " + rs.getString(8));
             }
-            add(catalog, rs.getLong(1), name, rs.getLong(3), "TYPE",
+            DumpItem range = add(catalog, rs.getLong(1), name, rs.getLong(3), "TYPE",
                     "CREATE TYPE " + name + " AS RANGE (\n    " + String.join(",\n    ", options) + "\n);\n");
+            if (rs.getString(7) != null) {
+                shell(catalog, rs.getLong(1), name, rs.getLong(3), range, rs.getLong(10));
+            }
         });
     }
 }

@@ -32,12 +32,20 @@ final class ViewReader {
 
     private static void add(Catalog catalog, Relation view, String definition) {
         boolean materialized = view.kind() == 'm';
-        String options = view.options().isEmpty() ? "" : " WITH (" + view.options() + ")";
+        String allOptions = materialized && !view.toastOptions().isEmpty()
+                ? (view.options().isEmpty() ? "" : view.options() + ", ") + view.toastOptions() : view.options();
+        String options = allOptions.isEmpty() ? "" : " WITH (" + allOptions + ")";
         StringBuilder ddl = new StringBuilder("CREATE ").append(materialized ? "MATERIALIZED VIEW " : "VIEW ")
-                .append(view.qualified()).append(options).append(" AS\n").append(definition)
+                .append(view.qualified())
+                .append(view.accessMethod() != null ? " USING " + view.accessMethod() : "").append(options)
+                .append(view.tablespace() != null ? " TABLESPACE " + view.tablespace() : "")
+                .append(" AS\n").append(definition)
                 .append(materialized ? "\n  WITH NO DATA" : "").append(";\n");
         List<Column> columns = catalog.columns.getOrDefault(view.oid(), List.of());
         for (Column column : columns) {
+            if (materialized) {
+                columnSettings(ddl, view, column);
+            }
             if (column.defaultExpr() != null) {
                 // A default on a view column applies to INSERTs through it.
                 ddl.append("ALTER VIEW ").append(view.qualified()).append(" ALTER COLUMN ")
@@ -65,6 +73,24 @@ final class ViewReader {
                     "REFRESH MATERIALIZED VIEW " + view.qualified() + ";\n");
             catalog.add(refresh);
             refresh.dependOn(create);
+        }
+    }
+
+    /** What a materialized view's column keeps besides its name and type: statistics, storage, compression, options. */
+    private static void columnSettings(StringBuilder ddl, Relation view, Column column) {
+        String alter = "ALTER MATERIALIZED VIEW " + view.qualified() + " ALTER COLUMN " + column.quotedName();
+        if (column.statistics() != null) {
+            ddl.append(alter).append(" SET STATISTICS ").append(column.statistics()).append(";\n");
+        }
+        if (column.storage() != column.typeStorage()) {
+            ddl.append(alter).append(" SET STORAGE ").append(TableDefinition.storageName(column.storage())).append(";\n");
+        }
+        if (column.compression() != 0) {
+            ddl.append(alter).append(" SET COMPRESSION ").append(column.compression() == 'l' ? "lz4" : "pglz")
+                    .append(";\n");
+        }
+        if (!column.options().isEmpty()) {
+            ddl.append(alter).append(" SET (").append(column.options()).append(");\n");
         }
     }
 }

@@ -71,8 +71,10 @@ public final class CatalogFingerprint {
         statistics();
         comments();
         largeObjects();
+        moreKinds();
         if (privileges) {
             defaultPrivileges();
+            builtInPrivileges();
         }
         entries.putAll(DataFingerprint.of(connection));
         return entries;
@@ -261,6 +263,135 @@ public final class CatalogFingerprint {
     private void largeObjects() throws SQLException {
         collect("large object", "SELECT m.oid::text, md5(lo_get(m.oid))" + owner("m.lomowner") + acl("m.lomacl")
                 + " FROM pg_largeobject_metadata m");
+    }
+
+    /**
+     * Issue 11's kinds: text search objects, casts, conversions, operators, operator families and
+     * classes, access methods, foreign-data wrappers, servers, user mappings, foreign tables'
+     * options, publications and their members, subscriptions, event triggers, languages,
+     * transforms, tablespaces of relations and indexes, DEPENDS ON EXTENSION marks.
+     */
+    private void moreKinds() throws SQLException {
+        String opts = "(SELECT string_agg(x, ',' ORDER BY x) FROM unnest(%s) x)";
+        collect("text search configuration", "SELECT c.oid::regconfig::text, (SELECT prsname FROM pg_ts_parser WHERE oid = c.cfgparser), (SELECT"
+                + " string_agg(m.maptokentype || ':' || m.mapseqno || ':' || m.mapdict::regdictionary::text, ','"
+                + " ORDER BY m.maptokentype, m.mapseqno) FROM pg_ts_config_map m WHERE m.mapcfg = c.oid)"
+                + owner("c.cfgowner") + " FROM pg_ts_config c JOIN pg_namespace n ON n.oid = c.cfgnamespace WHERE "
+                + USER_NS + " AND " + NOT_EXT.formatted("c.oid"));
+        collect("text search dictionary", "SELECT d.oid::regdictionary::text, (SELECT tmplname FROM pg_ts_template WHERE oid = d.dicttemplate), d.dictinitoption"
+                + owner("d.dictowner") + " FROM pg_ts_dict d JOIN pg_namespace n ON n.oid = d.dictnamespace WHERE "
+                + USER_NS + " AND " + NOT_EXT.formatted("d.oid"));
+        collect("text search parser", "SELECT n.nspname || '.' || p.prsname, p.prsstart, p.prstoken, p.prsend,"
+                + " p.prsheadline, p.prslextype FROM pg_ts_parser p JOIN pg_namespace n ON n.oid = p.prsnamespace WHERE "
+                + USER_NS + " AND " + NOT_EXT.formatted("p.oid"));
+        collect("text search template", "SELECT n.nspname || '.' || t.tmplname, t.tmplinit, t.tmpllexize"
+                + " FROM pg_ts_template t JOIN pg_namespace n ON n.oid = t.tmplnamespace WHERE "
+                + USER_NS + " AND " + NOT_EXT.formatted("t.oid"));
+        collect("cast", "SELECT format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL),"
+                + " c.castfunc::regprocedure::text, c.castcontext, c.castmethod FROM pg_cast c WHERE c.oid >= 16384 AND "
+                + NOT_EXT.formatted("c.oid") // made by a range type for its multirange (14+)
+                + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass"
+                + "   AND d.objid = c.oid AND d.deptype = 'i')");
+        collect("conversion", "SELECT n.nspname || '.' || c.conname, c.conforencoding, c.contoencoding,"
+                + " c.conproc::regproc::text, c.condefault" + owner("c.conowner")
+                + " FROM pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace WHERE " + USER_NS
+                + " AND " + NOT_EXT.formatted("c.oid"));
+        collect("operator", "SELECT o.oid::regoperator::text, o.oprcode::regproc::text, o.oprcom::regoperator::text,"
+                + " o.oprnegate::regoperator::text, o.oprrest::regproc::text, o.oprjoin::regproc::text, o.oprcanmerge,"
+                + " o.oprcanhash" + owner("o.oprowner") + " FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace"
+                + " WHERE " + USER_NS + " AND " + NOT_EXT.formatted("o.oid"));
+        collect("operator family", "SELECT n.nspname || '.' || f.opfname || ' ' || a.amname,"
+                + " (SELECT string_agg(ao.amopstrategy || ' ' || ao.amopopr::regoperator::text || ' ' || ao.amoppurpose::text"
+                + "   || ' ' || coalesce((SELECT opfname FROM pg_opfamily WHERE oid = ao.amopsortfamily), ''), ','"
+                + "   ORDER BY ao.amopstrategy, ao.amopopr::regoperator::text) FROM pg_amop ao WHERE ao.amopfamily = f.oid),"
+                + " (SELECT string_agg(ap.amprocnum || ' ' || ap.amproc::regprocedure::text || ' '"
+                + "   || format_type(ap.amproclefttype, NULL) || ' ' || format_type(ap.amprocrighttype, NULL), ','"
+                + "   ORDER BY ap.amprocnum, ap.amproc::regprocedure::text)"
+                + "   FROM pg_amproc ap WHERE ap.amprocfamily = f.oid)" + owner("f.opfowner")
+                + " FROM pg_opfamily f JOIN pg_namespace n ON n.oid = f.opfnamespace JOIN pg_am a ON a.oid = f.opfmethod"
+                + " WHERE " + USER_NS + " AND " + NOT_EXT.formatted("f.oid"));
+        collect("operator class", "SELECT n.nspname || '.' || c.opcname || ' ' || a.amname, c.opcdefault,"
+                + " format_type(c.opcintype, NULL), format_type(nullif(c.opckeytype, 0), NULL), (SELECT opfname FROM pg_opfamily WHERE oid = c.opcfamily)"
+                + owner("c.opcowner") + " FROM pg_opclass c JOIN pg_namespace n ON n.oid = c.opcnamespace"
+                + " JOIN pg_am a ON a.oid = c.opcmethod WHERE " + USER_NS + " AND " + NOT_EXT.formatted("c.oid"));
+        collect("access method", "SELECT a.amname, a.amtype, a.amhandler::regproc::text FROM pg_am a"
+                + " WHERE a.oid >= 16384 AND " + NOT_EXT.formatted("a.oid"));
+        collect("foreign-data wrapper", "SELECT w.fdwname, w.fdwhandler::regproc::text, w.fdwvalidator::regproc::text, "
+                + opts.formatted("w.fdwoptions") + owner("w.fdwowner") + acl("w.fdwacl")
+                + " FROM pg_foreign_data_wrapper w WHERE " + NOT_EXT.formatted("w.oid"));
+        collect("server", "SELECT s.srvname, s.srvtype, s.srvversion, (SELECT fdwname FROM pg_foreign_data_wrapper"
+                + " WHERE oid = s.srvfdw), " + opts.formatted("s.srvoptions") + owner("s.srvowner") + acl("s.srvacl")
+                + " FROM pg_foreign_server s");
+        collect("user mapping", "SELECT m.usename || ' ' || m.srvname, " + opts.formatted("m.umoptions")
+                + " FROM pg_user_mappings m");
+        collect("foreign table", "SELECT f.ftrelid::regclass::text, (SELECT srvname FROM pg_foreign_server"
+                + " WHERE oid = f.ftserver), " + opts.formatted("f.ftoptions") + ", (SELECT string_agg(a.attname || '='"
+                + " || " + opts.formatted("a.attfdwoptions") + ", ',' ORDER BY a.attnum) FROM pg_attribute a"
+                + " WHERE a.attrelid = f.ftrelid AND a.attfdwoptions IS NOT NULL) FROM pg_foreign_table f");
+        String generated = version >= 180000 ? "p.pubgencols::text" : "''";
+        String filters = version >= 150000
+                ? "(SELECT string_agg(r.prrelid::regclass::text || ' ' || coalesce(pg_get_expr(r.prqual, r.prrelid), '')"
+                + " || ' ' || coalesce(r.prattrs::text, ''), ',' ORDER BY r.prrelid::regclass::text) FROM pg_publication_rel r"
+                + " WHERE r.prpubid = p.oid),"
+                + " (SELECT string_agg(s.pnnspid::regnamespace::text, ',' ORDER BY s.pnnspid::regnamespace::text)"
+                + " FROM pg_publication_namespace s"
+                + " WHERE s.pnpubid = p.oid)"
+                : "(SELECT string_agg(r.prrelid::regclass::text, ',' ORDER BY r.prrelid::regclass::text) FROM pg_publication_rel r"
+                + " WHERE r.prpubid = p.oid), ''";
+        collect("publication", "SELECT p.pubname, p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete, p.pubtruncate,"
+                + " p.pubviaroot, " + generated + ", " + filters + owner("p.pubowner") + " FROM pg_publication p");
+        collect("subscription", "SELECT s.subname, s.subenabled, s.subconninfo, s.subslotname, s.subsynccommit,"
+                + " s.subpublications::text, shobj_description(s.oid, 'pg_subscription')" + owner("s.subowner") + " FROM pg_subscription s"
+                + " WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())");
+        collect("event trigger", "SELECT et.evtname, et.evtevent, et.evtfoid::regproc::text, et.evtenabled,"
+                + " et.evttags::text" + owner("et.evtowner") + " FROM pg_event_trigger et WHERE " + NOT_EXT.formatted("et.oid"));
+        collect("language", "SELECT l.lanname, l.lanpltrusted, l.lanplcallfoid::regproc::text, l.laninline::regproc::text,"
+                + " l.lanvalidator::regproc::text" + owner("l.lanowner") + acl("l.lanacl")
+                + " FROM pg_language l WHERE l.oid >= 16384 AND " + NOT_EXT.formatted("l.oid"));
+        collect("transform", "SELECT format_type(t.trftype, NULL) || ' ' || (SELECT lanname FROM pg_language"
+                + " WHERE oid = t.trflang), t.trffromsql::regprocedure::text, t.trftosql::regprocedure::text"
+                + " FROM pg_transform t WHERE t.oid >= 16384 AND " + NOT_EXT.formatted("t.oid"));
+        collect("tablespace of", "SELECT c.oid::regclass::text, t.spcname FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_tablespace t ON t.oid = c.reltablespace"
+                + " WHERE " + USER_NS + " AND c.relkind IN ('r', 'p', 'm', 'i', 'I')");
+        collect("base type", "SELECT t.oid::regtype::text, t.typisdefined, t.typinput::regproc::text,"
+                + " t.typoutput::regproc::text, t.typreceive::regproc::text, t.typsend::regproc::text,"
+                + " t.typmodin::regproc::text, t.typmodout::regproc::text, t.typanalyze::regproc::text, t.typlen,"
+                + " t.typbyval, t.typalign, t.typstorage, t.typcategory, t.typispreferred, t.typdefault, t.typdelim,"
+                + " t.typcollation <> 0, format_type(nullif(t.typelem, 0), NULL)" + owner("t.typowner")
+                + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE " + USER_NS
+                + " AND " + NOT_EXT.formatted("t.oid") + " AND (t.typtype = 'b' AND t.typcategory <> 'A'"
+                + " OR t.typtype = 'p')");
+        collect("depends on extension", "SELECT pg_describe_object(d.classid, d.objid, d.objsubid) || ' '"
+                + " || e.extname, 'x' FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid"
+                + " WHERE d.deptype = 'x' AND d.refclassid = 'pg_extension'::regclass");
+    }
+
+    /** Access lists of objects a restore does not create (system schemas, languages, extension members). */
+    private void builtInPrivileges() throws SQLException {
+        String notUser = "(NOT (" + USER_NS + ") OR EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = %s AND e.deptype = 'e'))";
+        String sorted = "(SELECT string_agg(x::text, ' ' ORDER BY x::text) FROM unnest(%s) x)";
+        collect("built-in privileges", "SELECT 'relation ' || c.oid::regclass::text, " + sorted.formatted("c.relacl")
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relacl IS NOT NULL"
+                + " AND c.relpersistence <> 't' AND " + notUser.formatted("c.oid"));
+        collect("built-in privileges", "SELECT 'column ' || c.oid::regclass::text || '.' || a.attname, "
+                + sorted.formatted("a.attacl") + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.attacl IS NOT NULL AND NOT a.attisdropped"
+                + " AND c.relpersistence <> 't' AND " + notUser.formatted("c.oid"));
+        collect("built-in privileges", "SELECT 'function ' || p.oid::regprocedure::text, " + sorted.formatted("p.proacl")
+                + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proacl IS NOT NULL AND "
+                + notUser.formatted("p.oid"));
+        collect("built-in privileges", "SELECT 'type ' || t.oid::regtype::text, " + sorted.formatted("t.typacl")
+                + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typacl IS NOT NULL AND "
+                + notUser.formatted("t.oid"));
+        // An access list set back to what it was by default reads the same as none.
+        collect("built-in privileges", "SELECT 'schema ' || n.nspname, " + sorted.formatted("n.nspacl")
+                + " FROM pg_namespace n WHERE n.nspacl IS NOT NULL AND " + notUser.formatted("n.oid")
+                + " AND " + sorted.formatted("n.nspacl") + " IS DISTINCT FROM "
+                + sorted.formatted("acldefault('n', n.nspowner)"));
+        collect("built-in privileges", "SELECT 'language ' || l.lanname, " + sorted.formatted("l.lanacl")
+                + " FROM pg_language l WHERE l.lanacl IS NOT NULL AND " + sorted.formatted("l.lanacl")
+                + " IS DISTINCT FROM " + sorted.formatted("acldefault('l', l.lanowner)"));
     }
 
     private void defaultPrivileges() throws SQLException {

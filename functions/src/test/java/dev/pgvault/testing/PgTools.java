@@ -38,6 +38,22 @@ public final class PgTools {
                 "--single-transaction", "-f", script.toString(), "-d", server.libpqUrl(database)));
     }
 
+    /** psql -v ON_ERROR_STOP=1 -f file database: no --single-transaction, every statement its own transaction. */
+    public Result psqlFilePlain(String database, Path script) {
+        return run(List.of(bin.resolve("psql").toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                "-f", script.toString(), "-d", server.libpqUrl(database)));
+    }
+
+    /** The client tools in {@code bin} against any server (psql speaks to newer servers; pg_dump does not). */
+    public static PgTools withBinaries(Path bin, ThrowawayPostgres server) {
+        return new PgTools(bin, server);
+    }
+
+    /** The machine's own client tools (those of the local test server), if any. */
+    public static java.util.Optional<Path> localBinaries() {
+        return SharedPostgres.server().clientBinaries();
+    }
+
     public Result psqlCommand(String database, String sql) {
         return run(List.of(bin.resolve("psql").toString(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
                 "-c", sql, "-d", server.libpqUrl(database)));

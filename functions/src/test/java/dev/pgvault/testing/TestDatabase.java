@@ -30,7 +30,7 @@ public final class TestDatabase implements BeforeEachCallback, AfterEachCallback
     @Override
     public void afterEach(ExtensionContext context) {
         for (String database : created) {
-            server().dropDatabase(database);
+            Subscriptions.dropDatabase(server(), database);
         }
         created.clear();
     }
