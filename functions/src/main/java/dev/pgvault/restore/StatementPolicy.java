@@ -101,7 +101,45 @@ final class StatementPolicy {
             List.of("ALTER", "TYPE"),
             List.of("ALTER", "COLLATION"),
             List.of("COMMENT", "ON"),
-            List.of("REFRESH", "MATERIALIZED", "VIEW"));
+            List.of("REFRESH", "MATERIALIZED", "VIEW"),
+            // The kinds the dump writes since it refuses nothing pg_dump dumps (docs/dump-coverage.md).
+            List.of("CREATE", "OPERATOR"),
+            List.of("CREATE", "TEXT", "SEARCH"),
+            List.of("CREATE", "CAST"),
+            List.of("CREATE", "CONVERSION"),
+            List.of("CREATE", "DEFAULT", "CONVERSION"),
+            List.of("CREATE", "TRANSFORM"),
+            List.of("CREATE", "OR", "REPLACE", "TRANSFORM"),
+            List.of("CREATE", "ACCESS", "METHOD"),
+            List.of("CREATE", "FOREIGN", "DATA", "WRAPPER"),
+            List.of("CREATE", "SERVER"),
+            List.of("CREATE", "USER", "MAPPING"),
+            List.of("CREATE", "FOREIGN", "TABLE"),
+            List.of("CREATE", "PUBLICATION"),
+            List.of("CREATE", "SUBSCRIPTION"),
+            List.of("CREATE", "EVENT", "TRIGGER"),
+            List.of("CREATE", "LANGUAGE"),
+            List.of("CREATE", "OR", "REPLACE", "LANGUAGE"),
+            List.of("CREATE", "TRUSTED", "LANGUAGE"),
+            List.of("CREATE", "OR", "REPLACE", "TRUSTED", "LANGUAGE"),
+            List.of("CREATE", "PROCEDURAL", "LANGUAGE"),
+            List.of("CREATE", "OR", "REPLACE", "PROCEDURAL", "LANGUAGE"),
+            List.of("CREATE", "OR", "REPLACE", "TRUSTED", "PROCEDURAL", "LANGUAGE"),
+            List.of("SECURITY", "LABEL"),
+            List.of("ALTER", "OPERATOR"),
+            List.of("ALTER", "TEXT", "SEARCH"),
+            List.of("ALTER", "PUBLICATION"),
+            List.of("ALTER", "SUBSCRIPTION"),
+            List.of("ALTER", "EVENT", "TRIGGER"),
+            List.of("ALTER", "FOREIGN", "TABLE"),
+            List.of("ALTER", "FOREIGN", "DATA", "WRAPPER"),
+            List.of("ALTER", "SERVER"),
+            List.of("ALTER", "USER", "MAPPING"),
+            List.of("ALTER", "LANGUAGE"),
+            List.of("ALTER", "PROCEDURAL", "LANGUAGE"),
+            List.of("ALTER", "CONVERSION"),
+            List.of("ALTER", "TRIGGER"),
+            List.of("ALTER", "ACCESS", "METHOD"));
 
     /** Words a label reads past, so it reaches the object: "ALTER TABLE ONLY public.t", "CREATE OR REPLACE FUNCTION f". */
     private static final Set<String> LABEL_MODIFIERS = Set.of(
@@ -272,6 +310,7 @@ final class StatementPolicy {
                     throw refused("REVOKE of a role (membership)", line, "pgvault revokes privileges on objects only");
                 }
             }
+            case "DROP" -> dropStandIn(tokens, line);
             default -> definition(tokens, line);
         }
     }
@@ -283,17 +322,47 @@ final class StatementPolicy {
                         && !(name(tokens, 2) && bare(tokens, 3))) {
                     throw refused("CREATE SCHEMA with more than a name", line, "pgvault writes CREATE SCHEMA name");
                 }
+                if (kind.equals(List.of("CREATE", "SUBSCRIPTION")) && !connectFalse(tokens)) {
+                    throw refused("CREATE SUBSCRIPTION that connects", line,
+                            "pgvault writes subscriptions WITH (connect = false), as pg_dump does");
+                }
                 if (kind.get(kind.size() - 1).equals("TABLE") && kind.get(0).equals("CREATE")) {
                     int next = qualifiedName(tokens, kind.size());
+                    if (next >= 0 && tokens.isWord(next, "OF")) {
+                        return; // a typed table: CREATE TABLE name OF type [(column options)]
+                    }
                     if (next < 0 || !tokens.isSymbol(next, '(')) {
                         throw refused(String.join(" ", kind) + " other than with a column list", line,
-                                "pgvault writes CREATE TABLE name (columns), never AS, OF or PARTITION OF");
+                                "pgvault writes CREATE TABLE name (columns) or name OF type, never AS or PARTITION OF");
                     }
                 }
                 return;
             }
         }
         throw refused(label(tokens), line, null);
+    }
+
+    /**
+     * The one DROP pgvault writes: {@code DROP TABLE schema.pgvault_inherit_<oid>}, the stand-in
+     * parent it creates for a table whose columns are all inherited, once the table exists.
+     */
+    private void dropStandIn(SqlTokens tokens, int line) {
+        int end = tokens.isWord(1, "TABLE") ? qualifiedName(tokens, 2) : -1;
+        String last = end < 0 ? null : tokens.text(end - 1).replace("\"", "");
+        if (last == null || !last.matches("pgvault_inherit_[0-9]+") || !bare(tokens, end)) {
+            throw refused(label(tokens), line, null);
+        }
+    }
+
+    /** Whether the statement says {@code connect = false} (a subscription that does not connect on restore). */
+    private static boolean connectFalse(SqlTokens tokens) {
+        for (int i = 0; i + 2 < tokens.size(); i++) {
+            if (tokens.isWord(i, "CONNECT") && tokens.isSymbol(i + 1, '=')
+                    && (tokens.isWord(i + 2, "FALSE") || "false".equalsIgnoreCase(tokens.plainString(i + 2)))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void set(SqlTokens tokens, int line) {
@@ -318,6 +387,10 @@ final class StatementPolicy {
             }
         }
         String setting = name == null ? null : name.toLowerCase(Locale.ROOT);
+        if ("default_tablespace".equals(setting) && (tokens.isSymbol(2, '=') || tokens.isWord(2, "TO"))
+                && (name(tokens, 3) || tokens.isPlainString(3)) && bare(tokens, 4)) {
+            return; // a relation in a non-default tablespace is created under it, then '' again
+        }
         String expected = setting == null ? null : PGVAULT_SETTINGS.get(setting);
         if (expected == null || value == null || !expected.equals(value.toLowerCase(Locale.ROOT))) {
             String kind = name == null ? "SET" : "SET " + name.toUpperCase(Locale.ROOT);
@@ -328,7 +401,7 @@ final class StatementPolicy {
 
     /** SELECT pg_catalog.fn(args); with exactly the functions and argument shapes pgvault writes. */
     private static boolean pgvaultSelect(SqlTokens tokens) {
-        if (largeObjectCall(tokens, Set.of("lo_create", "lo_open", "lowrite", "lo_close"))) {
+        if (largeObjectCall(tokens, Set.of("lo_create", "lo_open", "lowrite", "lo_close", "lo_put"))) {
             return true;
         }
         String function = catalogFunction(tokens);
@@ -364,6 +437,10 @@ final class StatementPolicy {
             case "lowrite" -> tokens.is(5, SqlTokens.Type.NUMBER) && "0".equals(tokens.text(5))
                     && tokens.isSymbol(6, ',') && tokens.isPlainString(7) && end(tokens, 8);
             case "lo_close" -> tokens.is(5, SqlTokens.Type.NUMBER) && "0".equals(tokens.text(5)) && end(tokens, 6);
+            // SELECT pg_catalog.lo_put('oid', offset, '\x...'): how pgvault writes large objects' content
+            case "lo_put" -> digits(tokens.plainString(5)) && tokens.isSymbol(6, ',')
+                    && tokens.is(7, SqlTokens.Type.NUMBER) && tokens.isSymbol(8, ',') && tokens.isPlainString(9)
+                    && end(tokens, 10);
             default -> false;
         };
     }
