@@ -17,12 +17,15 @@ import java.util.List;
  * @param rpo              how old the newest good backup is now: the data a restore from backups would lose
  * @param previousFailure  the status of the last verification before this run when it had failed
  *                         (so a success now is a recovery), else null
+ * @param findings         what was found about the repository beside the backup's own verdict:
+ *                         {@link VerificationStatus#STALE}, {@link VerificationStatus#SUSPICIOUS_SIZE}
  */
 public record VerificationReport(VerificationResult result, List<VerificationResult> attempts, String backupName,
                                  String newestGood, Instant newestGoodSnapshot, Duration rpo,
-                                 VerificationStatus previousFailure) {
+                                 VerificationStatus previousFailure, List<VerificationStatus> findings) {
     public VerificationReport {
         attempts = List.copyOf(attempts);
+        findings = List.copyOf(findings);
     }
 
     public VerificationStatus status() {

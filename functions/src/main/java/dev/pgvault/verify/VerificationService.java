@@ -101,7 +101,7 @@ public final class VerificationService {
                         List.of("there are no complete backups named " + name + " in " + store.location()),
                         started, Duration.between(started, clock.instant()));
                 return new VerificationReport(missing, List.of(missing), name, null, null, null,
-                        previousFailure(all, name));
+                        previousFailure(all, name), List.of());
             }
             candidates.add(newest.get().key().key());
             all.stream().filter(e -> e.key().backupName().equals(name))
@@ -148,9 +148,11 @@ public final class VerificationService {
             }
         }
         VerificationStatus status = primary.status();
+        List<VerificationStatus> findings = new ArrayList<>();
         if (request.latest()) {
             Optional<String> stale = staleness(all, name, catalog);
             if (stale.isPresent()) {
+                findings.add(VerificationStatus.STALE);
                 notes.add(stale.get());
                 status = status.failed() ? status : VerificationStatus.STALE;
             }
@@ -158,6 +160,7 @@ public final class VerificationService {
         if (!primary.status().failed()) {
             Optional<String> small = suspiciousSize(all, primary.key());
             if (small.isPresent()) {
+                findings.add(VerificationStatus.SUSPICIOUS_SIZE);
                 notes.add(small.get());
                 status = status.failed() ? status : VerificationStatus.SUSPICIOUS_SIZE;
             }
@@ -165,7 +168,7 @@ public final class VerificationService {
         VerificationResult verdict = primary.with(status, notes);
         Duration rpo = goodManifest == null ? null : Duration.between(goodManifest.snapshotTime(), clock.instant());
         return new VerificationReport(verdict, attempts, name, good == null ? null : good.key(),
-                goodManifest == null ? null : goodManifest.snapshotTime(), rpo, previous);
+                goodManifest == null ? null : goodManifest.snapshotTime(), rpo, previous, findings);
     }
 
     /** One backup's result, with what is needed to record and report it. */
