@@ -12,6 +12,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
 
 /** Builds the subscribers a deployment configured, reading their secrets by reference. */
 public final class Channels {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Channels.class);
+
     private Channels() {}
 
     /**
@@ -23,18 +25,36 @@ public final class Channels {
                                URI pagerDuty, String source, BiConsumer<String, Notice> failed) {
         List<Subscriber> subscribers = new ArrayList<>();
         if (config.slackWebhookSecret() != null) {
-            subscribers.add(new SlackNotifier(webhook(secrets.resolve(config.slackWebhookSecret()),
+            add(subscribers, "slack", failed, () -> new SlackNotifier(webhook(secrets.resolve(config.slackWebhookSecret()),
                     config.slackWebhookSecret()), config.slackOnSuccess(), http));
         }
         if (config.pagerDutyRoutingKeySecret() != null) {
-            String routingKey = routingKey(secrets.resolve(config.pagerDutyRoutingKeySecret()));
-            subscribers.add(new PagerDutyNotifier(routingKey, pagerDuty,
+            add(subscribers, "pagerduty", failed, () -> new PagerDutyNotifier(
+                    routingKey(secrets.resolve(config.pagerDutyRoutingKeySecret())), pagerDuty,
                     config.pagerDutySource() != null ? config.pagerDutySource() : source, http));
         }
         if (config.noticeTopic() != null && sns != null) {
             subscribers.add(new SnsNotifier(sns, config.noticeTopic()));
         }
         return new Notices(subscribers, failed);
+    }
+
+    /**
+     * A channel whose secret cannot be read is left out, logged and counted (with a null notice):
+     * the others still get their notices, and the verification's result stands.
+     */
+    private static void add(List<Subscriber> subscribers, String channel, BiConsumer<String, Notice> failed,
+                            java.util.function.Supplier<Subscriber> build) {
+        try {
+            subscribers.add(build.get());
+        } catch (RuntimeException e) {
+            LOG.error("{} notices are off for this run: {}", channel, e.getMessage());
+            try {
+                failed.accept(channel, null);
+            } catch (RuntimeException ignored) {
+                // counting must not fail the run
+            }
+        }
     }
 
     /** The webhook URL from its secret: the bare URL, or JSON with a "url" or "webhook_url" field. */

@@ -223,4 +223,32 @@ class NoticeDeliveryTest {
                 .doesNotContain("s3cr3tw3bh00k");
         assertThat(bodies("/v2/enqueue")).hasSize(2);
     }
+
+    @Test
+    void channelsWhoseSecretsCannotBeReadAreLeftOutAndCountedWithoutFailingTheRun() {
+        dev.pgvault.config.VerificationConfig config = dev.pgvault.config.VerificationConfig.from(
+                new dev.pgvault.config.Environment(java.util.Map.of(
+                        "PGVAULT_BUCKET", "b", "PGVAULT_SIGNING_KEY_ARN", "k", "PGVAULT_SCRATCH_SECRET_ARN", "s",
+                        "PGVAULT_SLACK_WEBHOOK_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:slack",
+                        "PGVAULT_PAGERDUTY_ROUTING_KEY_SECRET_ARN", "ssm:/pgvault/pagerduty")));
+        // Neither Secrets Manager nor SSM can be reached.
+        dev.pgvault.config.SecretResolver secrets = new dev.pgvault.config.SecretResolver(null, null);
+        List<String> counted = new ArrayList<>();
+        Notices notices = Channels.from(config, secrets, null, http, url("/v2/enqueue"), "fn",
+                (channel, n) -> counted.add(channel));
+        assertThat(counted).containsExactly("slack", "pagerduty");
+        assertThat(notices.subscribers()).isEmpty();
+        assertThat(notices.publishAll(Notice.of(failedReport(), AT))).isEmpty();
+    }
+
+    @Test
+    void secretsHoldTheBareValueOrJson() {
+        assertThat(Channels.webhook("https://hooks.slack.com/services/T/B/x\n", "r").getHost()).isEqualTo("hooks.slack.com");
+        assertThat(Channels.webhook("{\"url\": \"https://hooks.slack.com/services/T/B/x\"}", "r").getPath())
+                .isEqualTo("/services/T/B/x");
+        assertThat(Channels.routingKey("{\"routing_key\": \"abc\"}")).isEqualTo("abc");
+        assertThat(Channels.routingKey(" abc\n")).isEqualTo("abc");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Channels.webhook("not a url at all", "arn:x"))
+                .hasMessageContaining("arn:x").hasMessageNotContaining("not a url");
+    }
 }
