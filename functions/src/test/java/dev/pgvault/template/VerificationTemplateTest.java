@@ -46,8 +46,9 @@ class VerificationTemplateTest {
     /** "MetricName [Dimension, ...]" for every metric and dimension set the code emits in namespace pgvault. */
     private static final Set<String> EMITTED = new TreeSet<>();
     /**
-     * Dimensions the EMF library adds from its environment (outside Lambda: "Unknown"). Whether
-     * Powertools adds them in Lambda too is checked against a deployed stack, not here.
+     * Dimensions the EMF library merges into every set while no default dimensions were set: here,
+     * where POWERTOOLS_SERVICE_NAME is unset. In Lambda the template sets it, Powertools sets
+     * {@code Service} as the default dimension set (a set of its own), and the library adds none.
      */
     private static final Set<String> ENVIRONMENT_DEFAULTS = Set.of("LogGroup", "ServiceName", "ServiceType");
 
