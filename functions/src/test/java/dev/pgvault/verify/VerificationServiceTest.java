@@ -212,6 +212,24 @@ class VerificationServiceTest {
     }
 
     @Test
+    void anUnsignedManifestOrOneSignedByAnotherKeyIsASignatureFailure() {
+        String key = backup(TUESDAY);
+        byte[] signature = store.read(Sidecar.MANIFEST_SIGNATURE.keyFor(key));
+        store.delete(Sidecar.MANIFEST_SIGNATURE.keyFor(key));
+
+        VerificationReport unsigned = verifyKey(key, TUESDAY_CHECK);
+        assertThat(unsigned.status()).isEqualTo(VerificationStatus.SIGNATURE_INVALID);
+        assertThat(unsigned.result().details()).singleElement().asString().contains("is not signed");
+
+        store.put(Sidecar.MANIFEST_SIGNATURE.keyFor(key), signature);
+        VerificationReport stranger = new VerificationService(store, ManifestTrust.none(),
+                Clock.fixed(TUESDAY_CHECK, ZoneOffset.UTC), VerificationPolicy.defaults())
+                .verify(new VerificationRequest(key, null, scratchServer, null, null, null), Cancellation.none());
+        assertThat(stranger.status()).isEqualTo(VerificationStatus.SIGNATURE_INVALID);
+        assertThat(stranger.result().details()).singleElement().asString().contains("not among the keys");
+    }
+
+    @Test
     void countsAndHashesThatDifferFromASignedManifestAreAContentMismatchNamingTheTable() {
         String key = backup(TUESDAY);
         Manifest genuine = manifest(key);
