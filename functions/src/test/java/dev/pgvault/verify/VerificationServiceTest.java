@@ -351,7 +351,10 @@ class VerificationServiceTest {
         // were copied: signed by the deployment, checksums right, as a dumper bug would write it.
         String script = new String(Compression.GZIP.decompress(new java.io.ByteArrayInputStream(store.read(key)))
                 .readAllBytes(), StandardCharsets.UTF_8);
-        int copy = script.indexOf("COPY public.users ");
+        java.util.regex.Matcher users = java.util.regex.Pattern.compile("(?m)^COPY \"?public\"?\\.\"?users\"? ")
+                .matcher(script);
+        assertThat(users.find()).as("the users table's COPY").isTrue();
+        int copy = users.start();
         int firstRow = script.indexOf('\n', copy) + 1;
         int secondRow = script.indexOf('\n', firstRow) + 1;
         String broken = script.substring(0, secondRow) + script.substring(firstRow, secondRow)
