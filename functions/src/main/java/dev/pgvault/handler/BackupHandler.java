@@ -204,41 +204,4 @@ public final class BackupHandler implements RequestHandler<Map<String, Object>, 
         return new EmfBackupMetrics(environment.optional(BackupConfig.METRICS_NAMESPACE, "pgvault"),
                 environment.optional(BackupConfig.BACKUP_NAME, "auth-db"));
     }
-
-    /** A value computed once; a failure to compute it is remembered and rethrown at each use. */
-    private static final class Deferred<T> implements Supplier<T> {
-        private final Supplier<T> compute;
-        private T value;
-        private RuntimeException failure;
-
-        private Deferred(Supplier<T> compute) {
-            this.compute = compute;
-        }
-
-        /** Computed now (at cold start), so the first invocation does not pay for it; failures wait for it. */
-        static <T> Deferred<T> eager(Supplier<T> compute) {
-            Deferred<T> deferred = new Deferred<>(compute);
-            try {
-                deferred.get();
-            } catch (RuntimeException remembered) {
-                // reported by the first invocation, through the run wrapper
-            }
-            return deferred;
-        }
-
-        @Override
-        public synchronized T get() {
-            if (value == null && failure == null) {
-                try {
-                    value = compute.get();
-                } catch (RuntimeException e) {
-                    failure = e;
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
-            return value;
-        }
-    }
 }

@@ -243,44 +243,4 @@ public final class VerificationHandler implements RequestHandler<Map<String, Obj
         return SnsClient.builder()
                 .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
     }
-
-    /** A value computed once; a failure to compute it is remembered and rethrown at each use. */
-    private static final class Deferred<T> implements Supplier<T> {
-        private final Supplier<T> compute;
-        private T value;
-        private RuntimeException failure;
-
-        private Deferred(Supplier<T> compute) {
-            this.compute = compute;
-        }
-
-        static <T> Deferred<T> eager(Supplier<T> compute) {
-            Deferred<T> deferred = new Deferred<>(compute);
-            try {
-                deferred.get();
-            } catch (RuntimeException remembered) {
-                // reported by the first invocation, through the run wrapper
-            }
-            return deferred;
-        }
-
-        static <T> Deferred<T> lazy(Supplier<T> compute) {
-            return new Deferred<>(compute);
-        }
-
-        @Override
-        public synchronized T get() {
-            if (value == null && failure == null) {
-                try {
-                    value = compute.get();
-                } catch (RuntimeException e) {
-                    failure = e;
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
-            return value;
-        }
-    }
 }
