@@ -357,14 +357,7 @@ public final class NewDatabaseRestore {
     }
 
     private static void drop(Connection admin, String name) throws SQLException {
-        if (!admin.getAutoCommit()) {
-            admin.rollback();
-            admin.setAutoCommit(true);
-        }
-        int version = Integer.parseInt(TargetDatabase.single(admin, "SELECT current_setting('server_version_num')"));
-        try (Statement st = admin.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + DatabaseShape.identifier(name) + (version >= 130000 ? " WITH (FORCE)" : ""));
-        }
+        DatabaseDrop.dropIfExists(admin, name);
     }
 
     /** The sessions on the old database but this restore's own. */

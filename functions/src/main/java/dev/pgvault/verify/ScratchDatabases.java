@@ -1,6 +1,7 @@
 package dev.pgvault.verify;
 
 import dev.pgvault.config.DatabaseTarget;
+import dev.pgvault.restore.DatabaseDrop;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -82,20 +83,8 @@ public final class ScratchDatabases {
      */
     public void drop(String name) throws SQLException {
         requireScratch(name);
-        try (Connection c = server.connect(); Statement st = c.createStatement()) {
-            try {
-                st.execute("DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)");
-            } catch (SQLException e) {
-                if (!"42601".equals(e.getSQLState())) { // before PostgreSQL 13: no WITH (FORCE)
-                    throw e;
-                }
-                try (PreparedStatement terminate = c.prepareStatement(
-                        "SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity WHERE datname = ?")) {
-                    terminate.setString(1, name);
-                    terminate.execute();
-                }
-                st.execute("DROP DATABASE IF EXISTS " + quote(name));
-            }
+        try (Connection c = server.connect()) {
+            DatabaseDrop.dropIfExists(c, name);
         }
     }
 
