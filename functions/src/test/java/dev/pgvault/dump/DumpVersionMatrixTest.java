@@ -100,6 +100,10 @@ class DumpVersionMatrixTest {
         try {
             try (Connection c = older.connect(source)) {
                 FidelityFixture.load(c);
+                FidelityFixture.loadKinds(c);
+            }
+            try (Connection c = newest.connect("postgres")) {
+                FidelityFixture.ensureTablespace(c, "pgvault_test_space");
             }
             ByteArrayOutputStream script = new ByteArrayOutputStream();
             try (Connection c = older.connect(source)) {
@@ -115,8 +119,8 @@ class DumpVersionMatrixTest {
                 assertThat(objects(CatalogFingerprint.of(to))).containsExactlyElementsOf(objects(CatalogFingerprint.of(from)));
             }
         } finally {
-            older.dropDatabase(source);
-            newest.dropDatabase(target);
+            Subscriptions.dropDatabase(older, source);
+            Subscriptions.dropDatabase(newest, target);
         }
     }
 
