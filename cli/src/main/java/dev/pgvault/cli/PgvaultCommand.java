@@ -13,11 +13,11 @@ import picocli.CommandLine.ScopeType;
         versionProvider = PgvaultCommand.VersionProvider.class,
         description = "Backups, verification and restores for PostgreSQL (RDS) serving Kubernetes applications.",
         subcommands = {BackupCommand.class, RestoreCommand.class, ListCommand.class, DrillCommand.class,
-            PitrCommand.class, KeyCommand.class, VerifyCommand.class, MetricsCommand.class},
+            PitrCommand.class, KeyCommand.class, VerifyCommand.class, MetricsCommand.class, CheckCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {
             "0:success: backup written or already complete, restored, listed, verified OK, PITR started or done",
-            "1:failed (a backup stores nothing, a restore rolls back); verify: any result but OK; restore pitr: the execution failed",
+            "1:failed (a backup stores nothing, a restore rolls back); verify: any result but OK; check: anything to report; restore pitr: the execution failed",
             ExitCodes.USAGE_LINE,
             "3:restore pitr --wait: the execution timed out",
             "4:restore pitr --wait: the execution was stopped",
