@@ -73,6 +73,12 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
                     + " Default: none, so any role can restore it into any instance.")
     boolean keepOwnersAndPrivileges;
 
+    @Option(names = "--globals",
+            description = "Also write the roles the database needs (attributes, memberships, settings; no passwords)"
+                    + " as a SQL script beside the backup (<key>.globals.sql, encrypted like it), to run on a new"
+                    + " instance before restoring a backup taken with --keep-owners-and-privileges.")
+    boolean globals;
+
     @Option(names = "--object-lock", paramLabel = "MODE:DAYS",
             description = "In an S3 bucket with Object Lock: keep each backup, manifest and signature locked for DAYS"
                     + " in MODE governance or compliance (e.g. governance:30), as the Lambda does.")
@@ -143,7 +149,7 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
         repositoryLocation = store.location();
         ManifestSigner signer = signing.signer(invocation); // after the repository: a failed command creates no key
         BackupService service = new BackupService(store, () -> Connections.open(target, cancellation, terminal), runMetrics,
-                Clock.systemUTC(), new DumpOptions(Duration.ofSeconds(lockTimeoutSeconds), keepOwnersAndPrivileges),
+                Clock.systemUTC(), new DumpOptions(Duration.ofSeconds(lockTimeoutSeconds), keepOwnersAndPrivileges).withGlobals(globals),
                 signer);
         BackupRequest request = new BackupRequest(kind(), name, Compression.GZIP, compressionLevel, encryptor,
                 RunOwner.thisProcess(), allowEmpty);

@@ -18,6 +18,7 @@ import dev.pgvault.archive.crypto.EncryptionParameters;
  *                     content; absent when the database has none
  * @param signing      which key signs this manifest (its signature is the sidecar beside it);
  *                     absent in manifests written before pgvault signed them
+ * @param globals      the roles script beside the backup ({@code backup --globals}); absent without it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -41,7 +42,8 @@ public record Manifest(
         String contentHashAlgorithm,
         List<Table> tables,
         LargeObjects largeObjects,
-        Signing signing) {
+        Signing signing,
+        Globals globals) {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -78,6 +80,9 @@ public record Manifest(
     }
 
     public record CompressionInfo(String algorithm, int level) {}
+
+    /** The roles script as stored (encrypted like the object): its SHA-256 and size, and what it creates. */
+    public record Globals(String sha256, long storedBytes, int roles, int memberships, int settings) {}
 
     public record LargeObjects(long count, String contentHash) {}
 

@@ -13,6 +13,7 @@ import dev.pgvault.dump.DumpOptions;
 import dev.pgvault.dump.DumpProgress;
 import dev.pgvault.dump.DumpResult;
 import dev.pgvault.dump.Dumper;
+import dev.pgvault.dump.GlobalsDump;
 import dev.pgvault.errors.BackupFailedException;
 import dev.pgvault.errors.ConfigurationException;
 import dev.pgvault.errors.DatabaseUnavailableException;
@@ -34,13 +35,17 @@ import dev.pgvault.repository.PendingObject;
 import dev.pgvault.repository.Versioned;
 import dev.pgvault.run.Cancellation;
 import dev.pgvault.verify.SignedManifests;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -220,7 +225,7 @@ public final class BackupService {
         if (aborted > 0) {
             LOG.warn("aborted {} unfinished upload(s) of {} left by a run that died", aborted, key);
         }
-        for (String orphan : List.of(key.key(), signatureKey(key))) {
+        for (String orphan : List.of(key.key(), signatureKey(key), globalsKey(key))) {
             if (store.stat(orphan).isPresent()) {
                 LOG.warn("removing {}: an interrupted run left it without a manifest", orphan);
                 try {
@@ -245,6 +250,8 @@ public final class BackupService {
                            Manifest.Source source, DumpProgress progress, BackupLock lock, Cancellation cancellation)
             throws SQLException, IOException {
         // Part sizes follow from the stream, never from the database's size: memory stays flat.
+        // Roles are the instance's, not the snapshot's: read before the dump, written beside it after.
+        GlobalsDump.Globals globals = dumpOptions.globals() ? GlobalsDump.read(connection) : null;
         PendingObject pending = store.create(key.key(), -1);
         try {
             BackupStream stream = BackupStream.open(pending, request.compression(), request.compressionLevel(),
@@ -265,6 +272,7 @@ public final class BackupService {
                         + "; nothing was stored under that key by this run", null);
             }
             pending.commit();
+            Manifest.Globals storedGlobals = globals == null ? null : writeGlobals(key, request, globals);
             Instant finished = clock.instant();
             Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, "pgvault " + Version.current(), key.key(),
                     request.kind().toString(), request.backupName(),
@@ -273,12 +281,46 @@ public final class BackupService {
                     Duration.between(started, finished).toMillis(), totals.rawBytes(), totals.storedBytes(),
                     totals.sha256(), new Manifest.CompressionInfo(request.compression().id(), request.compressionLevel()),
                     totals.encryption(), ContentHash.ALGORITHM, dump.tables(), dump.largeObjects(),
-                    new Manifest.Signing(SigningKeys.ALGORITHM_ID, signer.keyId()));
+                    new Manifest.Signing(SigningKeys.ALGORITHM_ID, signer.keyId()), storedGlobals);
             writeManifest(key, manifest);
             return manifest;
         } finally {
             pending.abort(); // no-op after a commit
         }
+    }
+
+    /**
+     * Writes the roles script beside the object, encrypted as the object is (a role list is no
+     * secret, but an encrypted repository should hold nothing in the clear), before the manifest
+     * that records its SHA-256: the signed manifest is what vouches for it.
+     */
+    private Manifest.Globals writeGlobals(BackupKey key, BackupRequest request, GlobalsDump.Globals globals)
+            throws IOException {
+        ByteArrayOutputStream stored = new ByteArrayOutputStream();
+        try (OutputStream encrypted = request.encryptor().encrypt(stored)) {
+            encrypted.write(globals.sql().getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] bytes = stored.toByteArray();
+        String globalsKey = globalsKey(key);
+        if (store.putIfAbsent(globalsKey, bytes).isEmpty()) {
+            throw new ObjectExistsException("another run wrote " + globalsKey + " while this run held the lock;"
+                    + " the object under " + key + " is this run's: both are left as they are for inspection");
+        }
+        return new Manifest.Globals(HexFormat.of().formatHex(sha256(bytes)), bytes.length, globals.roles(),
+                globals.memberships(), globals.settings());
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** Where a backup's roles script is stored. */
+    private static String globalsKey(BackupKey key) {
+        return BackupArtifacts.Sidecar.GLOBALS.keyFor(key.key());
     }
 
     /**
@@ -321,6 +363,7 @@ public final class BackupService {
             try {
                 store.delete(key.key());
                 store.delete(signatureKey(key));
+                store.delete(globalsKey(key));
             } catch (RuntimeException ignored) {
                 // listing shows an object without a manifest as incomplete anyway
             }

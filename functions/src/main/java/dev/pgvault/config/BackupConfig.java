@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 public record BackupConfig(String bucket, String prefix, String backupName, String databaseSecret, String signingKey,
                            String databaseName, int compressionLevel, Duration lockTimeout, String metricsNamespace,
-                           EncryptionConfig encryption, boolean keepOwnersAndPrivileges, boolean allowEmpty,
+                           EncryptionConfig encryption, boolean keepOwnersAndPrivileges, boolean globals, boolean allowEmpty,
                            Duration watchdogMargin, ObjectLock objectLock, String activeEndpointParameter) {
 
     public static final String BUCKET = "PGVAULT_BUCKET";
@@ -37,6 +37,8 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
     public static final String METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE";
     /** "true" writes OWNER TO and GRANT/REVOKE into backups (default "false": restorable by any role). */
     public static final String KEEP_OWNERS_AND_PRIVILEGES = "PGVAULT_KEEP_OWNERS_AND_PRIVILEGES";
+    /** "true" also writes the roles the database needs beside each backup ({@code <key>.globals.sql}). */
+    public static final String GLOBALS = "PGVAULT_GLOBALS";
     /**
      * "governance" or "compliance": write backups, manifests and signatures with that S3 Object Lock
      * retention (the bucket must have Object Lock enabled); "none" (the default) for none.
@@ -74,6 +76,7 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
                 env.optional(METRICS_NAMESPACE, "pgvault"),
                 EncryptionConfig.from(env),
                 flag(env, KEEP_OWNERS_AND_PRIVILEGES),
+                flag(env, GLOBALS),
                 flag(env, ALLOW_EMPTY),
                 Duration.ofSeconds(env.integer(WATCHDOG_MARGIN_SECONDS, 60, 1, 600)),
                 objectLock(env),
@@ -108,7 +111,7 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
 
     /** How the dump is taken. */
     public DumpOptions dumpOptions() {
-        return new DumpOptions(lockTimeout, keepOwnersAndPrivileges);
+        return new DumpOptions(lockTimeout, keepOwnersAndPrivileges).withGlobals(globals);
     }
 
     private static boolean flag(Environment env, String name) {

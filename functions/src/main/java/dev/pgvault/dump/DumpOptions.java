@@ -15,14 +15,16 @@ import java.time.Duration;
  *                                 (the tablespaces must exist where the backup is restored); off, everything
  *                                 goes to the restoring database's default tablespace, as
  *                                 {@code pg_dump --no-tablespaces}. On by default, as pg_dump
+ * @param globals                  also write the roles the database needs, as a script beside the backup
+ *                                 ({@link GlobalsDump}); off by default
  */
-public record DumpOptions(Duration lockTimeout, boolean keepOwnersAndPrivileges, boolean tablespaces) {
+public record DumpOptions(Duration lockTimeout, boolean keepOwnersAndPrivileges, boolean tablespaces, boolean globals) {
     public DumpOptions(Duration lockTimeout) {
         this(lockTimeout, false);
     }
 
     public DumpOptions(Duration lockTimeout, boolean keepOwnersAndPrivileges) {
-        this(lockTimeout, keepOwnersAndPrivileges, true);
+        this(lockTimeout, keepOwnersAndPrivileges, true, false);
     }
 
     public static DumpOptions defaults() {
@@ -30,11 +32,16 @@ public record DumpOptions(Duration lockTimeout, boolean keepOwnersAndPrivileges,
     }
 
     public DumpOptions withOwnersAndPrivileges(boolean keep) {
-        return new DumpOptions(lockTimeout, keep, tablespaces);
+        return new DumpOptions(lockTimeout, keep, tablespaces, globals);
     }
 
     /** {@code false}: leave tablespaces out, as {@code pg_dump --no-tablespaces}. */
     public DumpOptions withTablespaces(boolean keep) {
-        return new DumpOptions(lockTimeout, keepOwnersAndPrivileges, keep);
+        return new DumpOptions(lockTimeout, keepOwnersAndPrivileges, keep, globals);
+    }
+
+    /** {@code true}: write the roles script beside the backup, as {@code pg_dumpall --globals-only --no-role-passwords}. */
+    public DumpOptions withGlobals(boolean write) {
+        return new DumpOptions(lockTimeout, keepOwnersAndPrivileges, tablespaces, write);
     }
 }

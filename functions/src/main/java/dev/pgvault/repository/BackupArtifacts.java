@@ -43,7 +43,12 @@ public final class BackupArtifacts {
         /** The lease of the run writing the backup; renewed every few seconds, deleted at the run's end. */
         LOCK(".lock", false),
         /** The manifest's detached signature ({@code <key>.manifest.json.sig}), written just before the manifest. */
-        MANIFEST_SIGNATURE(".manifest.json.sig", true);
+        MANIFEST_SIGNATURE(".manifest.json.sig", true),
+        /**
+         * The roles the database needs ({@code backup --globals}), a SQL script encrypted like the
+         * object (the object's key says how); its SHA-256 is in the signed manifest.
+         */
+        GLOBALS(".globals.sql", true);
 
         private final String suffix;
         private final boolean retained;

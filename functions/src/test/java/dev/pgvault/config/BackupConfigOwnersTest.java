@@ -8,14 +8,18 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** PGVAULT_KEEP_OWNERS_AND_PRIVILEGES: off unless set, to true or false only. */
+/** PGVAULT_KEEP_OWNERS_AND_PRIVILEGES and PGVAULT_GLOBALS: off unless set, to true or false only. */
 class BackupConfigOwnersTest {
     private static BackupConfig config(String keep) {
+        return config(BackupConfig.KEEP_OWNERS_AND_PRIVILEGES, keep);
+    }
+
+    private static BackupConfig config(String variable, String value) {
         Map<String, String> env = new HashMap<>(Map.of(BackupConfig.BUCKET, "bucket",
                 BackupConfig.DATABASE_SECRET, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db",
                 BackupConfig.SIGNING_KEY, "arn:aws:kms:eu-west-1:123456789012:key/k"));
-        if (keep != null) {
-            env.put(BackupConfig.KEEP_OWNERS_AND_PRIVILEGES, keep);
+        if (value != null) {
+            env.put(variable, value);
         }
         return BackupConfig.from(new Environment(env));
     }
@@ -34,5 +38,14 @@ class BackupConfigOwnersTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining(BackupConfig.KEEP_OWNERS_AND_PRIVILEGES)
                 .hasMessageContaining("'yes'");
+    }
+
+    @Test
+    void theRolesScriptIsWrittenOnlyWhenAsked() {
+        assertThat(config(BackupConfig.GLOBALS, null).dumpOptions().globals()).isFalse();
+        assertThat(config(BackupConfig.GLOBALS, "true").dumpOptions().globals()).isTrue();
+        assertThat(config(BackupConfig.GLOBALS, "true").dumpOptions().keepOwnersAndPrivileges()).isFalse();
+        assertThatThrownBy(() -> config(BackupConfig.GLOBALS, "1"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining(BackupConfig.GLOBALS);
     }
 }
