@@ -19,6 +19,8 @@ import dev.pgvault.archive.crypto.EncryptionParameters;
  * @param signing      which key signs this manifest (its signature is the sidecar beside it);
  *                     absent in manifests written before pgvault signed them
  * @param globals      the roles script beside the backup ({@code backup --globals}); absent without it
+ * @param relations    how many relations (with TOAST tables and their indexes) a restore creates and
+ *                     locks, for the restore's lock-table preflight; absent in older manifests
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -43,7 +45,8 @@ public record Manifest(
         List<Table> tables,
         LargeObjects largeObjects,
         Signing signing,
-        Globals globals) {
+        Globals globals,
+        Long relations) {
 
     public static final int FORMAT_VERSION = 1;
 

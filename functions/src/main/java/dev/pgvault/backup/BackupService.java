@@ -14,6 +14,7 @@ import dev.pgvault.dump.DumpProgress;
 import dev.pgvault.dump.DumpResult;
 import dev.pgvault.dump.Dumper;
 import dev.pgvault.dump.GlobalsDump;
+import dev.pgvault.dump.RelationCount;
 import dev.pgvault.errors.BackupFailedException;
 import dev.pgvault.errors.ConfigurationException;
 import dev.pgvault.errors.DatabaseUnavailableException;
@@ -252,6 +253,7 @@ public final class BackupService {
         // Part sizes follow from the stream, never from the database's size: memory stays flat.
         // Roles are the instance's, not the snapshot's: read before the dump, written beside it after.
         GlobalsDump.Globals globals = dumpOptions.globals() ? GlobalsDump.read(connection) : null;
+        long relations = RelationCount.of(connection); // before the snapshot: an estimate for the restore's preflight
         PendingObject pending = store.create(key.key(), -1);
         try {
             BackupStream stream = BackupStream.open(pending, request.compression(), request.compressionLevel(),
@@ -281,7 +283,7 @@ public final class BackupService {
                     Duration.between(started, finished).toMillis(), totals.rawBytes(), totals.storedBytes(),
                     totals.sha256(), new Manifest.CompressionInfo(request.compression().id(), request.compressionLevel()),
                     totals.encryption(), ContentHash.ALGORITHM, dump.tables(), dump.largeObjects(),
-                    new Manifest.Signing(SigningKeys.ALGORITHM_ID, signer.keyId()), storedGlobals);
+                    new Manifest.Signing(SigningKeys.ALGORITHM_ID, signer.keyId()), storedGlobals, relations);
             writeManifest(key, manifest);
             return manifest;
         } finally {

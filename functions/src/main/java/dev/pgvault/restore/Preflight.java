@@ -116,17 +116,26 @@ public final class Preflight {
     }
 
     /**
-     * The locks the restore of {@code manifest} takes in one transaction, estimated: {@value #LOCKS_PER_TABLE}
-     * a table, and one a large object (COMMENT ON and ALTER LARGE OBJECT ... OWNER lock each; the
+     * The locks the restore of {@code manifest} takes in one transaction: the relations it creates
+     * as the manifest records them, or, for a manifest written before pgvault recorded them, an
+     * estimate of {@value #LOCKS_PER_TABLE} a table; and one a large object (COMMENT ON and ALTER LARGE OBJECT ... OWNER lock each; the
      * manifest does not say whether the backup holds them, so they are counted).
      */
     static long restoreLocks(Manifest manifest) {
         long largeObjects = manifest.largeObjects() == null ? 0 : manifest.largeObjects().count();
+        if (manifest.relations() != null) {
+            return manifest.relations() + largeObjects;
+        }
         return (long) manifest.tables().size() * LOCKS_PER_TABLE + largeObjects;
     }
 
     static String restoreLocksBasis(Manifest manifest) {
         long largeObjects = manifest.largeObjects() == null ? 0 : manifest.largeObjects().count();
+        if (manifest.relations() != null) {
+            return count(manifest.relations(), "relation") + " the backup creates (from its manifest: tables,"
+                    + " partitions, indexes, sequences, views, TOAST tables)"
+                    + (largeObjects > 0 ? " + " + count(largeObjects, "large object") : "");
+        }
         return count(manifest.tables().size(), "table") + " in the backup × " + LOCKS_PER_TABLE
                 + " (the table, its TOAST table and index, one index: an estimate, as the manifest records no"
                 + " index, partition or sequence counts)"

@@ -133,6 +133,6 @@ interface BackupCatalogContract {
                 BackupKey.parse(key).orElseThrow().kind().toString(), name,
                 new Manifest.Database("auth", "15.18", 150018), null, at, null, at, at.plusSeconds(5), 5_000, 100, 10,
                 "0".repeat(64), new Manifest.CompressionInfo("gzip", 6), null, "sha256-row-sum-v1", List.of(), null,
-                null, null));
+                null, null, null));
     }
 }

@@ -83,9 +83,10 @@ class RestorePreflightTest {
         try (Connection c = db.connect()) {
             capacity = Preflight.server(c).lockCapacity();
         }
-        // A manifest (signed by the trusted key) listing enough tables that 4 locks each overflow the lock table.
+        // A manifest written before pgvault recorded relations (signed by the trusted key), listing
+        // enough tables that the estimate of 4 locks each overflows the lock table.
         int tables = (int) (capacity / 4) + 100;
-        growManifest(key, tables);
+        growManifest(key, tables, null);
         String target = db.newDatabase();
         db.execute(target, "CREATE TABLE public.keep_me (id int); INSERT INTO keep_me VALUES (1)");
         AtomicInteger opened = new AtomicInteger();
@@ -111,6 +112,27 @@ class RestorePreflightTest {
     }
 
     @Test
+    void theRelationsTheManifestRecordsAreWhatThePreflightCounts() throws Exception {
+        db.execute("CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t VALUES (1, 'x')");
+        String key = backUp();
+        long capacity;
+        try (Connection c = db.connect()) {
+            capacity = Preflight.server(c).lockCapacity();
+        }
+        growManifest(key, 0, capacity + 500); // one table, but indexes and partitions beyond the lock table
+        String target = db.newDatabase();
+        assertThatThrownBy(() -> {
+            try (Connection c = db.server().connect(target)) {
+                new RestoreService(new DirectoryStore(repo), clock, TestSigning.trust()).restore(key, c, target,
+                        RestoreOptions.defaults(), Decryptors.none(), progress);
+            }
+        })
+                .isInstanceOf(RestoreRefusedException.class)
+                .hasMessageContaining(Preflight.number(capacity + 500) + " relations the backup creates")
+                .hasMessageContaining("Nothing was changed");
+    }
+
+    @Test
     void aRestoreThatFitsSaysWhatItReadAndWhatItCannotKnow() throws Exception {
         db.execute("CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t VALUES (1, 'x')");
         String key = backUp();
@@ -119,8 +141,9 @@ class RestorePreflightTest {
             new RestoreService(new DirectoryStore(repo), clock, TestSigning.trust()).restore(key, c, target,
                     RestoreOptions.defaults(), Decryptors.none(), progress);
         }
+        // t, its primary key's index, its TOAST table and the TOAST table's index.
         assertThat(notes).anySatisfy(n -> assertThat(n).startsWith("preflight: the restore holds about 4 locks")
-                .contains("1 table in the backup × 4").contains("max_locks_per_transaction 64")
+                .contains("4 relations the backup creates").contains("max_locks_per_transaction 64")
                 .contains("connections in use"));
         assertThat(notes).anySatisfy(n -> assertThat(n).contains("uncompressed")
                 .contains("free disk cannot be read over SQL"));
@@ -150,7 +173,7 @@ class RestorePreflightTest {
             }
         })
                 .isInstanceOf(RestoreRefusedException.class)
-                .hasMessageContaining("about 800 locks")
+                .hasMessageContaining("about 1,000 locks") // each table, its key's index, its sequence, TOAST table and index
                 .hasMessageContaining("max_locks_per_transaction 10 × (max_connections 20 + ");
 
         assertThatThrownBy(() -> {
@@ -191,10 +214,18 @@ class RestorePreflightTest {
                 .run(BackupRequest.unencrypted(BackupKind.DAILY, "auth-db", 6), DumpProgress.NONE).key();
     }
 
-    /** Adds {@code extra} made-up tables to the backup's manifest and signs it again with the trusted key. */
-    private void growManifest(String key, int extra) throws Exception {
+    /**
+     * Adds {@code extra} made-up tables to the backup's manifest, sets its relation count (null: removes
+     * it, as in a manifest from before pgvault recorded it) and signs it again with the trusted key.
+     */
+    private void growManifest(String key, int extra, Long relations) throws Exception {
         Path manifestFile = repo.resolve(key + ".manifest.json");
         ObjectNode manifest = (ObjectNode) ManifestCodec.mapper().readTree(Files.readAllBytes(manifestFile));
+        if (relations == null) {
+            manifest.remove("relations");
+        } else {
+            manifest.put("relations", relations);
+        }
         ArrayNode tables = (ArrayNode) manifest.get("tables");
         for (int i = 0; i < extra; i++) {
             tables.addObject().put("schema", "public").put("name", "partition_" + i).put("rows", 0)

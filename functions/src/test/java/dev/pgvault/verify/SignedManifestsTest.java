@@ -86,7 +86,7 @@ class SignedManifestsTest {
                 genuine.backupName(), genuine.database(), genuine.source(), genuine.snapshotTime(), null,
                 genuine.startedAt(), genuine.finishedAt(), genuine.durationMillis(), 27, 27, "0".repeat(64),
                 genuine.compression(), genuine.encryption(), genuine.contentHashAlgorithm(), genuine.tables(),
-                genuine.largeObjects(), genuine.signing(), genuine.globals());
+                genuine.largeObjects(), genuine.signing(), genuine.globals(), genuine.relations());
         store.put(key + ".manifest.json", ManifestCodec.encode(forged));
 
         assertThatThrownBy(() -> read(key)).isInstanceOf(TamperedBackupException.class)

@@ -476,7 +476,7 @@ class VerificationServiceTest {
         return new Manifest(m.formatVersion(), m.tool(), m.key(), m.kind(), m.backupName(), m.database(), m.source(),
                 m.snapshotTime(), m.snapshotId(), m.startedAt(), m.finishedAt(), m.durationMillis(), m.rawBytes(),
                 storedBytes, sha256, m.compression(), m.encryption(), m.contentHashAlgorithm(), tables,
-                m.largeObjects(), m.signing(), m.globals());
+                m.largeObjects(), m.signing(), m.globals(), m.relations());
     }
 
     private void resign(String key, Manifest manifest) {
