@@ -100,6 +100,20 @@ final class LargeObjects {
         for (long oid : withPrivileges) {
             out.write(Acl.forLargeObject(connection, oid).getBytes(StandardCharsets.UTF_8));
         }
+        writeSecurityLabels(connection, out);
+    }
+
+    /** Large objects are not catalog items, so their security labels are written here, as pg_dump does. */
+    private static void writeSecurityLabels(Connection connection, OutputStream out) throws SQLException, IOException {
+        String sql = "SELECT s.objoid, quote_ident(s.provider), s.label FROM pg_catalog.pg_seclabel s"
+                + " WHERE s.classoid = 'pg_catalog.pg_largeobject'::pg_catalog.regclass AND s.objsubid = 0"
+                + " ORDER BY 1, 2";
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.write(("SECURITY LABEL FOR " + rs.getString(2) + " ON LARGE OBJECT " + rs.getLong(1) + " IS "
+                        + SqlText.literal(rs.getString(3)) + ";\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
     }
 
     private static void writeData(Connection connection, OutputStream out, ContentHash digest)

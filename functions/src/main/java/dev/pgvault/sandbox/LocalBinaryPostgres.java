@@ -74,7 +74,9 @@ final class LocalBinaryPostgres implements ThrowawayPostgres {
     private static String extra(Map<String, String> settings) {
         StringBuilder flags = new StringBuilder();
         settings.forEach((name, value) -> {
-            if (!name.matches("[a-z_.]+") || !value.matches("[A-Za-z0-9_.]+")) {
+            // pg_ctl passes -o through a shell: no spaces, quotes or other characters it would interpret
+            // (a path, such as a library to preload, is fine).
+            if (!name.matches("[a-z_.]+") || !value.matches("[A-Za-z0-9_./-]+")) {
                 throw new IllegalArgumentException("unexpected server setting " + name + "=" + value);
             }
             flags.append(" -c ").append(name).append('=').append(value);

@@ -189,6 +189,90 @@ class DumpUpstreamSuitesTest {
         }
     }
 
+    /**
+     * Security labels, which need a label provider loaded in the server: PostgreSQL's test module
+     * dummy_seclabel (from the same source tree, built here with PGXS, which needs
+     * postgresql-server-dev-15) preloaded in a cluster of the test's own. Labels on a schema, a
+     * table, a column, a view, a sequence, a function, a type and a large object survive a pgvault
+     * dump and the three restores, as pg_dump sees them.
+     */
+    @Test
+    void securityLabelsRestoreWhereTheirProviderIsLoaded() throws Exception {
+        Path regress = source();
+        need(regress != null, "set -Dpgvault.pg.source (or PGVAULT_PG_SOURCE) to an unpacked"
+                + " PostgreSQL 15 source tree (apt-get source postgresql-15) to build the dummy_seclabel provider");
+        Path bin = PgTools.localBinaries().orElse(null);
+        need(bin != null, "needs the machine's PostgreSQL 15 (psql, pg_dump, pg_config)");
+        Path module = dir.resolve("dummy_seclabel");
+        PgTools.run(List.of("cp", "-r", regress.resolve("../modules/dummy_seclabel").normalize().toString(),
+                module.toString()));
+        PgTools.Result built = PgTools.run(List.of("make", "-C", module.toString(), "USE_PGXS=1",
+                "PG_CONFIG=" + bin.resolve("pg_config"), "with_llvm=no"));
+        need(built.exitCode() == 0, "building dummy_seclabel with PGXS (install postgresql-server-dev-15): "
+                + built.stderr());
+        Path library = module.resolve("dummy_seclabel.so");
+        // The server may run as another user than the test (root runs it as postgres): let it read the library.
+        for (Path p : List.of(dir, module, library)) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+
+        try (ThrowawayPostgres server = ThrowawayPostgres.start(Map.of("shared_preload_libraries", library.toString()))) {
+            PgTools tools = PgTools.withBinaries(bin, server);
+            try (Connection c = server.connect("postgres"); Statement st = c.createStatement()) {
+                st.execute("CREATE DATABASE labelled");
+            }
+            try (Connection c = server.connect("labelled"); Statement st = c.createStatement()) {
+                st.execute("CREATE SCHEMA vault; SECURITY LABEL ON SCHEMA vault IS 'secret';"
+                        + " CREATE TABLE vault.users (id int PRIMARY KEY, email text);"
+                        + " SECURITY LABEL ON TABLE vault.users IS 'classified';"
+                        + " SECURITY LABEL ON COLUMN vault.users.email IS 'top secret';"
+                        + " INSERT INTO vault.users VALUES (1, 'a@example.com');"
+                        + " CREATE VIEW vault.ids AS SELECT id FROM vault.users;"
+                        + " SECURITY LABEL ON VIEW vault.ids IS 'unclassified';"
+                        + " CREATE SEQUENCE vault.counter; SECURITY LABEL ON SEQUENCE vault.counter IS 'secret';"
+                        + " CREATE FUNCTION vault.one() RETURNS int LANGUAGE sql AS 'SELECT 1';"
+                        + " SECURITY LABEL ON FUNCTION vault.one() IS 'classified';"
+                        + " CREATE TYPE vault.mood AS ENUM ('ok'); SECURITY LABEL ON TYPE vault.mood IS 'unclassified';"
+                        + " SELECT lo_from_bytea(4242, 'blob'); SECURITY LABEL ON LARGE OBJECT 4242 IS 'secret'");
+            }
+            Path file = dir.resolve("labelled.sql");
+            Restores.dump(server, "labelled", DumpOptions.defaults(), file);
+            assertThat(Files.readString(file)).contains("SECURITY LABEL FOR").contains("'top secret'");
+            List<String> made = new ArrayList<>();
+            Map<String, String> restored = Restores.threeWays(server, tools, file, () -> {
+                String name = "labelled_" + made.size();
+                try (Connection c = server.connect("postgres"); Statement st = c.createStatement()) {
+                    st.execute("CREATE DATABASE " + name + " TEMPLATE template0");
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+                made.add(name);
+                return name;
+            });
+            String expected = labels(server, "labelled");
+            assertThat(expected.lines().count()).as(expected).isEqualTo(8);
+            for (Map.Entry<String, String> way : restored.entrySet()) {
+                assertThat(labels(server, way.getValue())).as("labels restored by " + way.getKey()).isEqualTo(expected);
+                assertThat(PgTools.normalize(tools.dump(way.getValue(), "--schema-only")))
+                        .as("pg_dump of the database restored by " + way.getKey())
+                        .isEqualTo(PgTools.normalize(tools.dump("labelled", "--schema-only")));
+            }
+        }
+    }
+
+    /** Every label in the database, as "kind name: provider label" lines. */
+    private static String labels(ThrowawayPostgres server, String database) throws Exception {
+        List<String> lines = new ArrayList<>();
+        try (Connection c = server.connect(database); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT objtype || ' ' || objname || ': ' || provider || ' ' || label"
+                        + " FROM pg_seclabels ORDER BY 1")) {
+            while (rs.next()) {
+                lines.add(rs.getString(1));
+            }
+        }
+        return String.join("\n", lines);
+    }
+
     private static Map<String, String> fingerprint(ThrowawayPostgres server, String database) throws Exception {
         try (Connection c = server.connect(database)) {
             return CatalogFingerprint.withOwnersAndPrivileges(c);
