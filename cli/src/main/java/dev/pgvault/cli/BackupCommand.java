@@ -184,6 +184,12 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
             case HELD -> terminal.say("held: " + where + " is being written by another run" + holder(outcome.holder())
                     + "; nothing was done, retry later");
         }
+        if (outcome.status() == BackupOutcome.Status.WRITTEN && m.globals() != null) {
+            terminal.say("roles the database needs: " + Terminal.count(m.globals().roles(), "role") + ", "
+                    + Terminal.count(m.globals().memberships(), "membership") + ", "
+                    + Terminal.count(m.globals().settings(), "setting") + " in " + where
+                    + dev.pgvault.repository.BackupArtifacts.Sidecar.GLOBALS.suffix());
+        }
         if (json) {
             terminal.document(Json.write(document(outcome.status().name().toLowerCase(java.util.Locale.ROOT),
                     outcome.key(), m, outcome.holder(), null)));

@@ -55,6 +55,7 @@ class CliGlobalsTest {
                 "--keep-owners-and-privileges", "--globals", "--encryption", "openssl",
                 "--passphrase-file", passphrase.toString(), "--iterations", "100000", "--json");
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        assertThat(backup.err()).contains("roles the database needs: ").contains(".globals.sql");
         JsonNode doc = new ObjectMapper().readTree(backup.out());
         String key = doc.get("key").asText();
         Path globals = repo.resolve(key + ".globals.sql");
