@@ -132,8 +132,8 @@ public final class Preflight {
     static String restoreLocksBasis(Manifest manifest) {
         long largeObjects = manifest.largeObjects() == null ? 0 : manifest.largeObjects().count();
         if (manifest.relations() != null) {
-            return count(manifest.relations(), "relation") + " the backup creates (from its manifest: tables,"
-                    + " partitions, indexes, sequences, views, TOAST tables)"
+            return count(manifest.relations(), "relation") + " the backup creates: tables, partitions, indexes,"
+                    + " sequences, views and TOAST tables, as its manifest records them"
                     + (largeObjects > 0 ? " + " + count(largeObjects, "large object") : "");
         }
         return count(manifest.tables().size(), "table") + " in the backup × " + LOCKS_PER_TABLE
