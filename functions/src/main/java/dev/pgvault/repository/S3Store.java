@@ -112,6 +112,11 @@ public final class S3Store implements BackupStore {
         return objectLock;
     }
 
+    @Override
+    public Optional<ObjectStates> objectStates() {
+        return Optional.of(new S3ObjectStates(this, s3, bucket));
+    }
+
     /** The retention for a write of {@code key} now: present only for what the catalog says is kept. */
     private Optional<ObjectLock> retentionFor(String key) {
         return objectLock.filter(lock -> BackupArtifacts.retainedUnderObjectLock(key));
@@ -373,7 +378,7 @@ public final class S3Store implements BackupStore {
         }
     }
 
-    private String fullKey(String key) {
+    String fullKey(String key) {
         Keys.check(key);
         return prefix.isEmpty() ? key : prefix + "/" + key;
     }
