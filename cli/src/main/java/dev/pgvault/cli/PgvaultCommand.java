@@ -22,7 +22,8 @@ import picocli.CommandLine.ScopeType;
             "3:restore pitr --wait: the execution timed out",
             "4:restore pitr --wait: the execution was stopped",
             "5:restore pitr, pitr status|enable: AWS unreachable or refusing",
-            "75:backup: another live run holds the backup's lock (retry later)",
+            "75:backup: another live run holds the backup's lock (retry later); restore, verify: the backup is archived,"
+                    + " its retrieval was requested (retry when the message says, or --wait)",
             ExitCodes.SIGNALS_130,
             ExitCodes.SIGNALS_143})
 public final class PgvaultCommand implements Runnable {

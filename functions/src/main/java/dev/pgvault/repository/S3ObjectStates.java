@@ -57,13 +57,25 @@ final class S3ObjectStates implements ObjectStates {
         return restore.contains("ongoing-request=\"true\"") ? Retrieval.IN_PROGRESS : Retrieval.RESTORED;
     }
 
+    /**
+     * The object's tags. S3 reads the tags of archived objects; moto answers InvalidObjectState, which
+     * is read here as "no tags known" rather than a failure, so that a listing still shows the object.
+     */
     private Map<String, String> tags(String key) {
-        return call("read the tags of " + key, () -> {
-            Map<String, String> tags = new LinkedHashMap<>();
+        Map<String, String> tags = new LinkedHashMap<>();
+        try {
             s3.getObjectTagging(b -> b.bucket(bucket).key(store.fullKey(key))).tagSet()
                     .forEach(t -> tags.put(t.key(), t.value()));
-            return tags;
-        });
+        } catch (S3Exception e) {
+            if (e.statusCode() == 403 && e.awsErrorDetails() != null
+                    && "InvalidObjectState".equals(e.awsErrorDetails().errorCode())) {
+                return tags;
+            }
+            throw store.failure("could not read the tags of " + key, e);
+        } catch (SdkException e) {
+            throw store.failure("could not read the tags of " + key, e);
+        }
+        return tags;
     }
 
     @Override

@@ -149,6 +149,14 @@ public final class S3Store implements BackupStore {
                     key + " in " + location(), readRetries);
         } catch (NoSuchKeyException e) {
             throw new BackupNotFoundException("no object " + key + " in " + location());
+        } catch (S3Exception e) {
+            if (e.statusCode() == 403 && e.awsErrorDetails() != null
+                    && "InvalidObjectState".equals(e.awsErrorDetails().errorCode())) {
+                throw new dev.pgvault.errors.BackupArchivedException(key, null, key + " in " + location()
+                        + " is archived (Glacier or Deep Archive) and not retrieved: `pgvault restore` and `pgvault verify`"
+                        + " request its retrieval");
+            }
+            throw failure("could not open " + key, e);
         } catch (SdkException e) {
             throw failure("could not open " + key, e);
         }
