@@ -1,83 +1,16 @@
 package dev.pgvault.retention;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.pgvault.repository.BackupArtifacts.Sidecar;
-import dev.pgvault.repository.BackupStore;
-import dev.pgvault.repository.ObjectLock;
-import dev.pgvault.repository.S3Retries;
-import dev.pgvault.repository.S3Store;
 import dev.pgvault.testing.MotoServer;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import dev.pgvault.testing.S3Emulator;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.s3.S3Client;
 
-/**
- * moto_server enforces Object Lock: the contract in a versioned, lock-enabled bucket (backups written
- * with a one-day governance retention that has passed for nothing yet: the plan's deletes are
- * therefore all refused and reported), and retention extended on promotion.
- */
-class MotoTieringTest extends TieringContract {
+/** The Object Lock tiering contract on moto_server, which runs wherever Python's moto is installed. */
+class MotoTieringTest extends ObjectLockTieringContract {
     @RegisterExtension
     static final MotoServer MOTO = new MotoServer();
-    private static S3Client s3;
-
-    @BeforeAll
-    static void connect() {
-        s3 = S3Retries.configure(MOTO.clientBuilder()).build();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        s3.close();
-    }
-
-    /** Versioned, lock-enabled, but the contract's backups are written without retention. */
-    @Override
-    BackupStore store() {
-        return new S3Store(s3, MOTO.newObjectLockBucket(), "team/prod");
-    }
 
     @Override
-    boolean hasTags() {
-        return true;
-    }
-
-    @Test
-    void aLockedVersionIsNeverDeletedAndTheRunSaysSo() {
-        String bucket = MOTO.newObjectLockBucket();
-        BackupStore locked = new S3Store(s3, bucket, "", ObjectLock.days(ObjectLock.Mode.GOVERNANCE, 1));
-        List<String> all = fortyFiveDays(locked);
-
-        TieringReport report = new TieringService(locked).run("auth-db", POLICY, NOW, false);
-
-        assertThat(report.plan().deletions()).isNotEmpty();
-        assertThat(report.count(Applied.What.DELETED)).isZero();
-        assertThat(report.count(Applied.What.LOCKED)).isEqualTo(report.plan().deletions().size());
-        assertThat(report.applied()).filteredOn(a -> a.what() == Applied.What.LOCKED)
-                .allMatch(a -> a.detail().contains("under Object Lock until"));
-        for (String key : all) {
-            assertThat(s3.listObjectVersions(b -> b.bucket(bucket).prefix(key)).versions())
-                    .as(key).anyMatch(v -> v.key().equals(key));
-        }
-        // Kept backups of closed weeks have their lock extended to the end of their window, object and manifest alike.
-        Decision weekly = report.plan().kept().stream()
-                .filter(d -> d.roles().containsKey(Role.WEEKLY) && !d.roles().containsKey(Role.DAILY))
-                .findFirst().orElseThrow();
-        for (String key : List.of(weekly.key(), Sidecar.MANIFEST.keyFor(weekly.key()),
-                Sidecar.MANIFEST_SIGNATURE.keyFor(weekly.key()))) {
-            Instant until = s3.headObject(b -> b.bucket(bucket).key(key)).objectLockRetainUntilDate();
-            assertThat(until).as(key).isEqualTo(weekly.retainUntil());
-        }
-        assertThat(weekly.retainUntil()).isAfter(NOW.plus(30, ChronoUnit.DAYS));
-        // The next day the same deletes are refused again, once each: reported, not retried in a loop.
-        TieringReport again = new TieringService(locked).run("auth-db", POLICY, NOW, false);
-        assertThat(again.count(Applied.What.LOCKED)).isEqualTo(report.count(Applied.What.LOCKED));
-        assertThat(again.count(Applied.What.EXTENDED)).isZero();
+    S3Emulator emulator() {
+        return MOTO;
     }
 }
