@@ -156,7 +156,7 @@ public final class TierCommand implements Callable<Integer>, Json.Reporting {
         report.orphansRemoved().forEach(k -> terminal.say("removed   " + k + "  (sidecar of a backup deleted earlier)"));
         terminal.say(PlanTable.summary(report.plan()));
         terminal.say(String.format("%d deleted, %d tagged, %d lock extended, %d refused by Object Lock in %s",
-                report.count(Applied.What.DELETED), report.count(Applied.What.TAGGED), report.count(Applied.What.EXTENDED),
+                report.count(Applied.What.DELETED), report.tagged(), report.extended(),
                 report.count(Applied.What.LOCKED) + report.count(Applied.What.REFUSED), repositoryLocation));
     }
 

@@ -100,8 +100,8 @@ public final class TieringHandler implements RequestHandler<Map<String, Object>,
         response.put("kept", report.plan().kept().size());
         response.put("plannedDeletions", report.plan().deletions().size());
         response.put("deleted", report.count(Applied.What.DELETED));
-        response.put("tagged", report.count(Applied.What.TAGGED));
-        response.put("lockExtended", report.count(Applied.What.EXTENDED));
+        response.put("tagged", report.tagged());
+        response.put("lockExtended", report.extended());
         response.put("refusedByLock", report.applied().stream()
                 .filter(a -> a.what() == Applied.What.LOCKED || a.what() == Applied.What.REFUSED)
                 .map(a -> Map.of("key", a.key(), "detail", a.detail())).toList());

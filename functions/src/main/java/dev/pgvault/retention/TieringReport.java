@@ -21,8 +21,18 @@ public record TieringReport(RetentionPlan plan, List<Applied> applied, List<Stri
 
     /** Whether the run changed anything in the store. */
     public boolean changedAnything() {
-        return !orphansRemoved.isEmpty() || applied.stream().anyMatch(a -> a.what() == Applied.What.TAGGED
-                || a.what() == Applied.What.EXTENDED || a.what() == Applied.What.DELETED);
+        return !orphansRemoved.isEmpty() || applied.stream().anyMatch(a -> a.what() == Applied.What.UPDATED
+                || a.what() == Applied.What.DELETED);
+    }
+
+    /** Backups whose tier tag was set. */
+    public long tagged() {
+        return applied.stream().filter(Applied::tagged).count();
+    }
+
+    /** Backups whose Object Lock retention was extended. */
+    public long extended() {
+        return applied.stream().filter(Applied::extended).count();
     }
 
     /** Deletions the floor kept back: withheld by the share limit, or kept only as one of the newest verified. */

@@ -101,11 +101,12 @@ public final class TieringService {
         }
         ObjectStates s3 = states.get();
         List<String> done = new ArrayList<>();
-        Applied.What what = Applied.What.UNCHANGED;
+        boolean tagged = false;
+        boolean extended = false;
         if (decision.tier() != null && !decision.tier().s3Name().equals(state.tags().get(StorageTier.TAG))) {
             s3.putTags(decision.key(), Map.of(StorageTier.TAG, decision.tier().s3Name(), SINCE_TAG, today.toString()));
             done.add("tagged " + decision.tier().s3Name());
-            what = Applied.What.TAGGED;
+            tagged = true;
         }
         Instant until = decision.retainUntil();
         if (until != null && state.retainUntil() != null && state.retainUntil().isBefore(until)) {
@@ -119,9 +120,10 @@ public final class TieringService {
                 }
             }
             done.add("retained until " + until);
-            what = Applied.What.EXTENDED;
+            extended = true;
         }
-        return new Applied(decision.key(), what, done.isEmpty() ? "as planned already" : String.join(", ", done));
+        return new Applied(decision.key(), tagged || extended ? Applied.What.UPDATED : Applied.What.UNCHANGED, tagged,
+                extended, done.isEmpty() ? "as planned already" : String.join(", ", done));
     }
 
     private Applied delete(String key, Instant now) {

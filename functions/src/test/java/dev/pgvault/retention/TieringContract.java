@@ -81,7 +81,7 @@ abstract class TieringContract {
                         .as(decision.key()).containsEntry(StorageTier.TAG, decision.tier().s3Name())
                         .containsEntry(TieringService.SINCE_TAG, TODAY.toString());
             }
-            assertThat(first.count(Applied.What.TAGGED)).isEqualTo(first.plan().kept().size());
+            assertThat(first.tagged()).isEqualTo(first.plan().kept().size());
         }
 
         TieringReport second = tiering.run("auth-db", POLICY, NOW, false);
