@@ -68,7 +68,7 @@ public final class ArchiveRetrieval {
         if (states.isEmpty()) {
             return;
         }
-        Optional<ObjectState> state = states.get().state(key);
+        Optional<ObjectState> state = states.get().stateWithoutTags(key);
         if (state.isEmpty()) {
             return; // absent: whoever reads it says so
         }

@@ -38,6 +38,12 @@ public interface ObjectStates {
     /** The state of the current version of {@code key}; empty when there is no such object. */
     java.util.Optional<ObjectState> state(String key);
 
+    /**
+     * The same without reading the tags (an empty map): for roles that may read an object's class and
+     * retrieval state but not its tags, such as the verification function's.
+     */
+    java.util.Optional<ObjectState> stateWithoutTags(String key);
+
     /** Sets these tags on {@code key}, keeping any other tags it has. */
     void putTags(String key, Map<String, String> tags);
 

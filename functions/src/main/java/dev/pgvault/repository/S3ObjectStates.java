@@ -37,13 +37,22 @@ final class S3ObjectStates implements ObjectStates {
 
     @Override
     public Optional<ObjectState> state(String key) {
+        return state(key, true);
+    }
+
+    @Override
+    public Optional<ObjectState> stateWithoutTags(String key) {
+        return state(key, false);
+    }
+
+    private Optional<ObjectState> state(String key, boolean withTags) {
         Optional<HeadObjectResponse> head = store.head(key);
         if (head.isEmpty()) {
             return Optional.empty();
         }
         HeadObjectResponse h = head.get();
         String storageClass = h.storageClassAsString() == null ? "STANDARD" : h.storageClassAsString();
-        return Optional.of(new ObjectState(storageClass, tags(key), h.objectLockRetainUntilDate(),
+        return Optional.of(new ObjectState(storageClass, withTags ? tags(key) : Map.of(), h.objectLockRetainUntilDate(),
                 retrieval(storageClass, h.restore())));
     }
 
