@@ -11,6 +11,7 @@ import dev.pgvault.retention.PlanTable;
 import dev.pgvault.retention.RetentionPolicy;
 import dev.pgvault.retention.TieringReport;
 import dev.pgvault.retention.TieringService;
+import dev.pgvault.run.Cancellation;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Option;
             ExitCodes.USAGE_LINE,
             "130:interrupted by Ctrl-C (SIGINT)",
             "143:interrupted by SIGTERM"})
-public final class TierCommand implements Callable<Integer>, Json.Reporting {
+public final class TierCommand implements Callable<Integer>, Json.Reporting, Failures.Interruptible {
+    private final Invocation invocation;
     private final Terminal terminal;
 
     @Mixin
@@ -79,8 +81,9 @@ public final class TierCommand implements Callable<Integer>, Json.Reporting {
 
     private String repositoryLocation;
 
-    public TierCommand(Terminal terminal) {
-        this.terminal = terminal;
+    public TierCommand(Invocation invocation) {
+        this.invocation = invocation;
+        this.terminal = invocation.terminal();
     }
 
     @Override
@@ -102,7 +105,13 @@ public final class TierCommand implements Callable<Integer>, Json.Reporting {
         BackupStore store = repository.open();
         repositoryLocation = store.location();
         String backupName = backupName(store);
-        TieringReport report = new TieringService(store).run(backupName, policy, at, dryRun);
+        Cancellation cancellation = invocation.signals().begin(new Cancellation());
+        TieringReport report;
+        try {
+            report = new TieringService(store).run(backupName, policy, at, dryRun, cancellation);
+        } finally {
+            invocation.signals().end();
+        }
         if (json) {
             terminal.document(Json.write(document(report, null)));
         } else {
@@ -158,6 +167,11 @@ public final class TierCommand implements Callable<Integer>, Json.Reporting {
         terminal.say(String.format("%d deleted, %d tagged, %d lock extended, %d refused by Object Lock in %s",
                 report.count(Applied.What.DELETED), report.tagged(), report.extended(),
                 report.count(Applied.What.LOCKED) + report.count(Applied.What.REFUSED), repositoryLocation));
+    }
+
+    @Override
+    public String afterInterruption() {
+        return "stopped between two backups: each is as planned or untouched; the next run finishes the plan";
     }
 
     @Override

@@ -65,7 +65,8 @@ public final class TieringHandler implements RequestHandler<Map<String, Object>,
                         TieringConfig settings = config.get();
                         S3Store store = new S3Store(clients.get().s3(), settings.bucket(), settings.prefix());
                         TieringReport report = new TieringService(store)
-                                .run(settings.backupName(), settings.policy(), clock.instant(), dryRun);
+                                .run(settings.backupName(), settings.policy(), clock.instant(), dryRun,
+                                        scope.cancellation());
                         if (!dryRun) {
                             metrics.tiered(report);
                         }

@@ -8,6 +8,7 @@ import dev.pgvault.repository.ObjectStates;
 import dev.pgvault.repository.ObjectStates.ObjectState;
 import dev.pgvault.repository.ObjectStates.Removal;
 import dev.pgvault.repository.StoredObject;
+import dev.pgvault.run.Cancellation;
 import dev.pgvault.verify.VerificationRecord;
 import dev.pgvault.verify.VerificationStatus;
 import java.time.Instant;
@@ -50,6 +51,15 @@ public final class TieringService {
 
     /** The plan for {@code backupName} at {@code now}, applied unless {@code dryRun}. */
     public TieringReport run(String backupName, RetentionPolicy policy, Instant now, boolean dryRun) {
+        return run(backupName, policy, now, dryRun, Cancellation.none());
+    }
+
+    /**
+     * The same, stopping between two backups when {@code cancellation} fires (the watchdog, a signal):
+     * every backup is either done or untouched, and the next run finishes the plan.
+     */
+    public TieringReport run(String backupName, RetentionPolicy policy, Instant now, boolean dryRun,
+                             Cancellation cancellation) {
         BackupKey.checkName(backupName);
         List<StoredObject> listing = store.list("");
         Map<String, ObjectState> stored = new HashMap<>();
@@ -74,6 +84,7 @@ public final class TieringService {
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         List<Applied> applied = new ArrayList<>();
         for (Decision decision : plan.decisions()) {
+            cancellation.check();
             applied.add(decision.deletes() ? delete(decision.key(), now) : keep(decision, stored.get(decision.key()), today));
         }
         return new TieringReport(plan, applied, orphans, false);

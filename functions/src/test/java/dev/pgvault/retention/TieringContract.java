@@ -125,6 +125,22 @@ abstract class TieringContract {
     }
 
     @Test
+    void aStoppedRunLeavesEachBackupDoneOrUntouchedAndTheNextFinishes() {
+        BackupStore store = store();
+        fortyFiveDays(store);
+        Set<String> before = keys(store);
+        dev.pgvault.run.Cancellation stopped = new dev.pgvault.run.Cancellation();
+        stopped.cancel(dev.pgvault.run.Cancellation.Reason.TIMEOUT, "the watchdog");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TieringService(store).run("auth-db", POLICY, NOW,
+                false, stopped)).isInstanceOf(dev.pgvault.errors.RunCancelledException.class);
+        assertThat(keys(store)).isEqualTo(before);
+
+        TieringReport next = new TieringService(store).run("auth-db", POLICY, NOW, false);
+        assertThat(next.count(Applied.What.DELETED)).isEqualTo(next.plan().deletions().size()).isPositive();
+    }
+
+    @Test
     void aDryRunChangesNothing() {
         BackupStore store = store();
         fortyFiveDays(store);
