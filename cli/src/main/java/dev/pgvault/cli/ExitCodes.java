@@ -27,7 +27,10 @@ public final class ExitCodes {
     public static final int STOPPED = 4;
     /** PITR commands: AWS could not be reached or refused the call. */
     public static final int AWS_ERROR = 5;
-    /** backup: another live run holds the key's lock (EX_TEMPFAIL: try again later). */
+    /**
+     * backup: another live run holds the key's lock; restore, verify: the backup is archived and its
+     * retrieval was requested or is under way (EX_TEMPFAIL: try again later).
+     */
     public static final int HELD = 75;
     /** Stopped by SIGINT (Ctrl-C), after undoing what the run had started. */
     public static final int SIGINT = 130;
@@ -37,6 +40,8 @@ public final class ExitCodes {
     public static final String HEADING = "%nExit codes:%n";
     public static final String SIGNALS_130 = "130:stopped by Ctrl-C (SIGINT); what the run had started was undone";
     public static final String SIGNALS_143 = "143:stopped by SIGTERM; what the run had started was undone";
+    public static final String ARCHIVED_LINE = "75:the backup is in Glacier or Deep Archive: its retrieval was requested"
+            + " (or is under way); try again when the message says, or use --wait";
     public static final String USAGE_LINE = "2:usage or bad input (flags, URL, unknown backup, missing repository): nothing was done";
 
     private ExitCodes() {}
@@ -52,6 +57,9 @@ public final class ExitCodes {
         }
         if (failure instanceof CommandLine.ParameterException || failure instanceof UsageError) {
             return USAGE;
+        }
+        if (failure instanceof dev.pgvault.errors.BackupArchivedException) {
+            return HELD;
         }
         FailureClass kind = classify(failure, signals);
         if (kind == FailureClass.INVALID_REQUEST || kind == FailureClass.CONFIGURATION

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgvault.archive.Manifest;
 import dev.pgvault.repository.BackupCatalog;
 import dev.pgvault.repository.BackupStore;
+import dev.pgvault.repository.ObjectStates;
+import dev.pgvault.retention.StorageTier;
 import dev.pgvault.verify.VerificationRecord;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -49,7 +51,7 @@ public final class ListCommand implements Callable<Integer>, Json.Reporting {
 
     /** A backup as listed: its catalog entry and what its manifest and verification record say. */
     private record Row(BackupCatalog.Entry entry, Manifest manifest, String manifestProblem,
-                       Optional<VerificationRecord> verification) {}
+                       Optional<VerificationRecord> verification, ObjectStates.ObjectState state) {}
 
     @Override
     public Integer call() {
@@ -89,7 +91,15 @@ public final class ListCommand implements Callable<Integer>, Json.Reporting {
                 // shown as "unreadable" below
             }
         }
-        return new Row(entry, manifest, problem, verification);
+        ObjectStates.ObjectState state = null;
+        if (store.objectStates().isPresent()) {
+            try {
+                state = store.objectStates().get().state(key).orElse(null);
+            } catch (RuntimeException e) {
+                // a role that may not HEAD backups: the listing's class is shown alone
+            }
+        }
+        return new Row(entry, manifest, problem, verification, state);
     }
 
     private void print(List<Row> rows, List<BackupCatalog.Incomplete> incomplete) {
@@ -100,9 +110,9 @@ public final class ListCommand implements Callable<Integer>, Json.Reporting {
         for (BackupCatalog.Incomplete object : incomplete) {
             width = Math.max(width, object.key().length());
         }
-        String format = "%-" + width + "s  %-16s  %10s  %6s  %12s  %s";
+        String format = "%-" + width + "s  %-16s  %10s  %6s  %12s  %-22s  %s";
         if (!rows.isEmpty()) {
-            terminal.say(String.format(format, "BACKUP", "SNAPSHOT (UTC)", "SIZE", "TABLES", "ROWS", "VERIFIED"));
+            terminal.say(String.format(format, "BACKUP", "SNAPSHOT (UTC)", "SIZE", "TABLES", "ROWS", "VERIFIED", "STORAGE"));
         }
         for (Row row : rows) {
             Manifest m = row.manifest();
@@ -116,7 +126,7 @@ public final class ListCommand implements Callable<Integer>, Json.Reporting {
             }
             terminal.say(String.format(format, row.entry().key().key(), WHEN.format(m.snapshotTime()),
                     Terminal.bytes(row.entry().object().size()), m.tables().size(), String.format("%,d", m.totalRows()),
-                    verified));
+                    verified, storage(row)));
         }
         if (!incomplete.isEmpty()) {
             terminal.say("");
@@ -132,6 +142,22 @@ public final class ListCommand implements Callable<Integer>, Json.Reporting {
         }
         terminal.say(rows.size() + (rows.size() == 1 ? " backup, " : " backups, ") + incomplete.size()
                 + " incomplete in " + repositoryLocation);
+    }
+
+    /** The class, the tier its tag asks for when Lifecycle has not moved it yet, and whether it can be read now. */
+    private static String storage(Row row) {
+        ObjectStates.ObjectState state = row.state();
+        if (state == null) {
+            return row.entry().object().storageClass();
+        }
+        String tier = state.tags().get(StorageTier.TAG);
+        String text = state.storageClass() + (tier != null && !tier.equals(state.storageClass()) ? " -> " + tier : "");
+        return switch (state.retrieval()) {
+            case NOT_ARCHIVED -> text;
+            case ARCHIVED -> text + " (archived: restore requests it)";
+            case IN_PROGRESS -> text + " (retrieval under way)";
+            case RESTORED -> text + " (retrieved, readable)";
+        };
     }
 
     @Override
@@ -170,7 +196,10 @@ public final class ListCommand implements Callable<Integer>, Json.Reporting {
             }
             b.put("sha256", m == null ? null : m.sha256());
             b.put("encryption", m == null ? null : m.encryptionMode());
-            b.put("storageClass", row.entry().object().storageClass());
+            b.put("storageClass", row.state() == null ? row.entry().object().storageClass() : row.state().storageClass());
+            b.put("tier", row.state() == null ? null : row.state().tags().get(StorageTier.TAG));
+            b.put("retrieval", row.state() == null ? null
+                    : row.state().retrieval().name().toLowerCase(java.util.Locale.ROOT));
             if (row.verification().isEmpty()) {
                 b.putNull("verification");
             } else {

@@ -13,7 +13,8 @@ import picocli.CommandLine.ScopeType;
         versionProvider = PgvaultCommand.VersionProvider.class,
         description = "Backups, verification and restores for PostgreSQL (RDS) serving Kubernetes applications.",
         subcommands = {BackupCommand.class, RestoreCommand.class, ListCommand.class, DrillCommand.class,
-            PitrCommand.class, KeyCommand.class, VerifyCommand.class, MetricsCommand.class, CheckCommand.class},
+            PitrCommand.class, KeyCommand.class, VerifyCommand.class, MetricsCommand.class, CheckCommand.class,
+            TierCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {
             "0:success: backup written or already complete, restored, listed, verified OK, PITR started or done",
@@ -22,7 +23,8 @@ import picocli.CommandLine.ScopeType;
             "3:restore pitr --wait: the execution timed out",
             "4:restore pitr --wait: the execution was stopped",
             "5:restore pitr, pitr status|enable: AWS unreachable or refusing",
-            "75:backup: another live run holds the backup's lock (retry later)",
+            "75:backup: another live run holds the backup's lock (retry later); restore, verify: the backup is archived,"
+                    + " its retrieval was requested (retry when the message says, or --wait)",
             ExitCodes.SIGNALS_130,
             ExitCodes.SIGNALS_143})
 public final class PgvaultCommand implements Runnable {

@@ -48,6 +48,7 @@ import picocli.CommandLine.Option;
             "1:failed: the restore was rolled back, the target database is as it was (--into-new-database: the new"
                     + " database was dropped); also --clean blocked by the application's locks",
             ExitCodes.USAGE_LINE + "; also a non-empty target without --clean, or a restore the preflight refuses",
+            ExitCodes.ARCHIVED_LINE,
             ExitCodes.SIGNALS_130,
             ExitCodes.SIGNALS_143})
 public final class RestoreCommand implements Callable<Integer>, Json.Reporting, Failures.Interruptible {
@@ -65,6 +66,9 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
 
     @Mixin
     TrustOptions trustOptions;
+
+    @Mixin
+    RetrievalOptions retrieval;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -160,6 +164,7 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
             repositoryLocation = store.location();
             BackupCatalog catalog = new BackupCatalog(store);
             key = choose(catalog);
+            retrieval.makeReadable(store, key, invocation);
             trust = trustOptions.trust(invocation);
             // Checked before it is printed or a byte of the backup is read: signed by a trusted key, describing this object.
             manifest = SignedManifests.read(store, key, trust.keys(), trust.allowUnsigned(), trust.warn()).manifest();

@@ -43,6 +43,7 @@ import picocli.CommandLine.Option;
             "1:any other result (MISSING, STALE, SUSPICIOUS_SIZE, CHECKSUM_MISMATCH, SIGNATURE_INVALID, DECRYPT_FAILED,"
                     + " RESTORE_FAILED, CONTENT_MISMATCH, CHECK_FAILED), or no result could be reached",
             ExitCodes.USAGE_LINE,
+            ExitCodes.ARCHIVED_LINE + " (a backup named by its key)",
             ExitCodes.SIGNALS_130,
             ExitCodes.SIGNALS_143})
 public final class VerifyCommand implements Callable<Integer>, Json.Reporting, Failures.Interruptible {
@@ -57,6 +58,9 @@ public final class VerifyCommand implements Callable<Integer>, Json.Reporting, F
 
     @Mixin
     TrustOptions trustOptions;
+
+    @Mixin
+    RetrievalOptions retrieval;
 
     @Option(names = "--backup", paramLabel = "KEY|latest", required = true,
             description = "The backup's key (as `pgvault list` shows it), or 'latest': the newest backup of --name;"
@@ -121,6 +125,9 @@ public final class VerifyCommand implements Callable<Integer>, Json.Reporting, F
                         + " databases (" + String.join(", ", names) + "); say which with --name");
             }
             backupName = names.isEmpty() ? "auth-db" : names.get(0);
+        }
+        if (!BackupCatalog.LATEST.equals(backup)) {
+            retrieval.makeReadable(store, backup, invocation); // the newest backups are never archived
         }
         ManifestTrust trust = trustOptions.trust(invocation);
         VerificationRequest request = new VerificationRequest(backup, backupName, scratch, checks, keys.decryptor(), null);

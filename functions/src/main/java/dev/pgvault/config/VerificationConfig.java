@@ -4,6 +4,7 @@ import dev.pgvault.archive.crypto.Decryptor;
 import dev.pgvault.archive.crypto.Decryptors;
 import dev.pgvault.archive.crypto.Passphrase;
 import dev.pgvault.errors.ConfigurationException;
+import dev.pgvault.repository.ArchiveRetrieval;
 import dev.pgvault.repository.BackupKey;
 import dev.pgvault.verify.VerificationPolicy;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,8 @@ public record VerificationConfig(String bucket, String prefix, String backupName
                                  String scratchSecret, String checks, String slackWebhookSecret, boolean slackOnSuccess,
                                  String pagerDutyRoutingKeySecret, String pagerDutySource, String noticeTopic,
                                  EncryptionConfig.Mode decryption, String decryptionKeyRef, String decryptionPassphraseRef,
-                                 VerificationPolicy policy, Duration watchdogMargin, String metricsNamespace) {
+                                 VerificationPolicy policy, Duration watchdogMargin, String metricsNamespace,
+                                 ArchiveRetrieval.Speed retrievalSpeed) {
 
     public static final String BUCKET = BackupConfig.BUCKET;
     public static final String PREFIX = BackupConfig.PREFIX;
@@ -50,6 +52,8 @@ public record VerificationConfig(String bucket, String prefix, String backupName
     public static final String RESTORE_MIB_PER_SECOND = "PGVAULT_RESTORE_MIB_PER_SECOND";
     public static final String WATCHDOG_MARGIN_SECONDS = BackupConfig.WATCHDOG_MARGIN_SECONDS;
     public static final String METRICS_NAMESPACE = BackupConfig.METRICS_NAMESPACE;
+    /** How fast a backup named by key that is in Glacier or Deep Archive is retrieved: expedited, standard, bulk. */
+    public static final String RETRIEVAL_TIER = "PGVAULT_RETRIEVAL_TIER";
 
     /** What the template must set for this function. */
     public static final List<String> REQUIRED_VARIABLES = List.of(BUCKET, BACKUP_NAME, SIGNING_KEY, SCRATCH_SECRET);
@@ -96,7 +100,8 @@ public record VerificationConfig(String bucket, String prefix, String backupName
                 decryption, keyRef, env.optional(DECRYPTION_PASSPHRASE_REF).orElse(null),
                 policy,
                 Duration.ofSeconds(env.integer(WATCHDOG_MARGIN_SECONDS, 60, 1, 600)),
-                env.optional(METRICS_NAMESPACE, "pgvault"));
+                env.optional(METRICS_NAMESPACE, "pgvault"),
+                env.choice(RETRIEVAL_TIER, ArchiveRetrieval.Speed.class, ArchiveRetrieval.Speed.STANDARD));
     }
 
     /** The scratch server from its secret; {@code postgres} is the maintenance database when it names none. */

@@ -17,6 +17,8 @@ import dev.pgvault.notify.HttpDelivery;
 import dev.pgvault.notify.Notice;
 import dev.pgvault.notify.Notices;
 import dev.pgvault.notify.PagerDutyNotifier;
+import dev.pgvault.errors.BackupArchivedException;
+import dev.pgvault.repository.ArchiveRetrieval;
 import dev.pgvault.repository.BackupCatalog;
 import dev.pgvault.repository.S3Store;
 import dev.pgvault.run.Cancellation;
@@ -126,6 +128,12 @@ public final class VerificationHandler implements RequestHandler<Map<String, Obj
             }
             return response;
         }
+        if (!BackupCatalog.LATEST.equals(request.backup())) {
+            Optional<Map<String, Object>> archived = retrievalRequested(store, settings, request.backup());
+            if (archived.isPresent()) {
+                return archived.get();
+            }
+        }
         SecretResolver secrets = aws.secretResolver(); // one per invocation: each secret read once
         ManifestTrust trust = new ManifestTrust(TrustedKeys.of(List.of(signingKey(aws, settings))), false, LOG::warn);
         VerificationRequest verification = new VerificationRequest(request.backup(), name,
@@ -140,6 +148,26 @@ public final class VerificationHandler implements RequestHandler<Map<String, Obj
         List<String> undelivered = notices.publishAll(Notice.of(report, clock.instant()));
         log(report);
         return response(report, since, undelivered);
+    }
+
+    /**
+     * For a backup named by key that is in Glacier or Deep Archive: its retrieval requested (or under
+     * way), answered with when to invoke again; not a verdict and not an error. Empty when it is readable.
+     */
+    private Optional<Map<String, Object>> retrievalRequested(S3Store store, VerificationConfig settings, String key) {
+        try {
+            new ArchiveRetrieval(store, settings.retrievalSpeed(), ArchiveRetrieval.DEFAULT_DAYS, clock)
+                    .ensureReadable(key);
+            return Optional.empty();
+        } catch (BackupArchivedException e) {
+            LOG.warn(e.getMessage());
+            Map<String, Object> response = new LinkedHashMap<>();
+            response.put("status", "retrieval_requested");
+            response.put("key", key);
+            response.put("retryAfter", e.retryAfter() == null ? null : e.retryAfter().toString());
+            response.put("details", List.of(e.getMessage()));
+            return Optional.of(response);
+        }
     }
 
     /** The public half of the deployment's signing key, read once per container. */

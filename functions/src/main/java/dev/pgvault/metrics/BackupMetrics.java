@@ -33,4 +33,24 @@ public interface BackupMetrics {
         @Override
         public void backupShrank(String kind, String what, long previous, long now) {}
     };
+
+    /** The run wrapper's failure report for a function that is not a backup: only failures, to {@code failed}. */
+    static BackupMetrics failuresTo(java.util.function.Consumer<FailureClass> failed) {
+        return new BackupMetrics() {
+            @Override
+            public void backupSucceeded(String kind, Duration duration, long storedBytes, long rawBytes, long rows,
+                                        Instant finishedAt) {}
+
+            @Override
+            public void backupFailed(String kind, FailureClass failure) {
+                failed.accept(failure);
+            }
+
+            @Override
+            public void backupSkipped(String kind, BackupOutcome.Status why) {}
+
+            @Override
+            public void backupShrank(String kind, String what, long previous, long now) {}
+        };
+    }
 }

@@ -87,6 +87,14 @@ public interface BackupStore {
      */
     int abortUnfinished(String key);
 
+    /**
+     * Tags, storage classes, retention and version deletes, where the store has them (S3); empty for a
+     * directory, where every object is always readable and a delete is final.
+     */
+    default java.util.Optional<ObjectStates> objectStates() {
+        return java.util.Optional.empty();
+    }
+
     default byte[] read(String key) {
         try (InputStream in = open(key)) {
             return in.readAllBytes();

@@ -112,6 +112,11 @@ public final class S3Store implements BackupStore {
         return objectLock;
     }
 
+    @Override
+    public Optional<ObjectStates> objectStates() {
+        return Optional.of(new S3ObjectStates(this, s3, bucket));
+    }
+
     /** The retention for a write of {@code key} now: present only for what the catalog says is kept. */
     private Optional<ObjectLock> retentionFor(String key) {
         return objectLock.filter(lock -> BackupArtifacts.retainedUnderObjectLock(key));
@@ -144,6 +149,14 @@ public final class S3Store implements BackupStore {
                     key + " in " + location(), readRetries);
         } catch (NoSuchKeyException e) {
             throw new BackupNotFoundException("no object " + key + " in " + location());
+        } catch (S3Exception e) {
+            if (e.statusCode() == 403 && e.awsErrorDetails() != null
+                    && "InvalidObjectState".equals(e.awsErrorDetails().errorCode())) {
+                throw new dev.pgvault.errors.BackupArchivedException(key, null, key + " in " + location()
+                        + " is archived (Glacier or Deep Archive) and not retrieved: `pgvault restore` and `pgvault verify`"
+                        + " request its retrieval");
+            }
+            throw failure("could not open " + key, e);
         } catch (SdkException e) {
             throw failure("could not open " + key, e);
         }
@@ -373,7 +386,7 @@ public final class S3Store implements BackupStore {
         }
     }
 
-    private String fullKey(String key) {
+    String fullKey(String key) {
         Keys.check(key);
         return prefix.isEmpty() ? key : prefix + "/" + key;
     }

@@ -71,6 +71,10 @@ class VerificationTemplateTest {
             verification.runFailed(FailureClass.CONNECTION);
             verification.sinceLastSuccess(Duration.ofHours(3));
             verification.noticeFailed("slack");
+            new dev.pgvault.metrics.EmfTieringMetrics("pgvault", "auth-db").runFailed(FailureClass.CONNECTION);
+            new dev.pgvault.metrics.EmfTieringMetrics("pgvault", "auth-db").tiered(new dev.pgvault.retention.TieringReport(
+                    dev.pgvault.retention.RetentionPlanner.plan("auth-db", List.of(),
+                            dev.pgvault.retention.RetentionPolicy.DEFAULTS, Instant.now()), List.of(), List.of(), false));
         } finally {
             System.setOut(original);
         }

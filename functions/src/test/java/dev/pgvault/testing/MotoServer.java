@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  * {@code daily/...}) is refused as SignatureDoesNotMatch; that server starts moto through a small
  * launcher that encodes the query again before the check, as the client did.
  */
-public final class MotoServer implements BeforeAllCallback, AfterAllCallback {
+public final class MotoServer implements BeforeAllCallback, AfterAllCallback, S3Emulator {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** moto_server's own main, with {@code threaded=False}; arguments: host, port. */
     private static final String SERIAL_SERVER = """
