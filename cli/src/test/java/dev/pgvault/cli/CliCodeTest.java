@@ -38,6 +38,18 @@ class CliCodeTest {
         assertThat(files.out()).contains("\"files\":5");
         assertThat(dir.resolve("files/CHANGELOG")).hasContent("third");
 
+        CliRun list = CliRun.of("list", "--repo", repo.toString());
+        assertThat(list.exitCode()).as(list.toString()).isZero();
+        assertThat(list.out()).contains("0 backups, 0 incomplete", "code/auth-service-" + day + ".bundle  code",
+                "5 refs, refs/heads/main at", "2 configuration and code backups in " + repo);
+        CliRun onlyConfig = CliRun.of("list", "--repo", repo.toString(), "--type", "config", "--json");
+        assertThat(onlyConfig.out()).contains("\"uploads\":[]", "\"backups\":[]");
+        CliRun onlyCode = CliRun.of("list", "--repo", repo.toString(), "--type", "code", "--json");
+        assertThat(onlyCode.out()).contains("\"type\":\"code\"", "\"refs\":5", "\"head\":\"refs/heads/main\"");
+        CliRun badType = CliRun.of("list", "--repo", repo.toString(), "--type", "pictures");
+        assertThat(badType.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badType.err()).contains("unknown backup type 'pictures'; expected one of database, config, code");
+
         CliRun occupied = CliRun.of("code", "restore", "--repo", repo.toString(), "--backup", "latest", "--to",
                 dir.resolve("files").toString());
         assertThat(occupied.exitCode()).isNotZero();
