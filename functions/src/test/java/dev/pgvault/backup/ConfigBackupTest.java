@@ -21,6 +21,7 @@ import dev.pgvault.repository.DirectoryStore;
 import dev.pgvault.restore.ConfigRestoreService;
 import dev.pgvault.run.Cancellation;
 import dev.pgvault.testing.ConfigFixtures;
+import dev.pgvault.testing.MockClusterAccess;
 import dev.pgvault.testing.TestSigning;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -57,17 +58,7 @@ class ConfigBackupTest {
     @TempDir
     Path repository;
 
-    private final KubernetesAccess access = new KubernetesAccess() {
-        @Override
-        public KubernetesClient connect() {
-            return server.createClient();
-        }
-
-        @Override
-        public String describe() {
-            return "the mock cluster";
-        }
-    };
+    private final KubernetesAccess access = new MockClusterAccess(server);
 
     private ConfigBackupService service() {
         return new ConfigBackupService(new ArtifactWriter(new DirectoryStore(repository), TestSigning.key(),

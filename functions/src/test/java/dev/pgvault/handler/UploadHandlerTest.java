@@ -14,6 +14,7 @@ import dev.pgvault.kube.KubernetesAccess;
 import dev.pgvault.testing.ConfigFixtures;
 import dev.pgvault.testing.Events;
 import dev.pgvault.testing.KmsStandIn;
+import dev.pgvault.testing.MockClusterAccess;
 import dev.pgvault.testing.RecordingMetrics;
 import dev.pgvault.testing.SharedS3;
 import dev.pgvault.testing.SourceRepositories;
@@ -74,17 +75,7 @@ class UploadHandlerTest {
                 RepointConfig.EKS_CLUSTER_NAME, "prod",
                 UploadConfig.SEALED_SECRETS_NAMESPACE, ""));
         env.putAll(extra);
-        KubernetesAccess access = new KubernetesAccess() {
-            @Override
-            public KubernetesClient connect() {
-                return server.createClient();
-            }
-
-            @Override
-            public String describe() {
-                return "the mock cluster";
-            }
-        };
+        KubernetesAccess access = new MockClusterAccess(server);
         return new UploadHandler(new Environment(env), () -> new AwsClients(s3, null, null, kms.client()),
                 settings -> access, metrics, Clock.fixed(NOW, ZoneOffset.UTC), dir);
     }
