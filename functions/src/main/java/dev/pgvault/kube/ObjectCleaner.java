@@ -38,6 +38,8 @@ public final class ObjectCleaner {
     public static void clean(Map<String, Object> object) {
         object.remove("status");
         Map<String, Object> metadata = map(object.get("metadata"));
+        String lastApplied = metadata == null || map(metadata.get("annotations")) == null ? null
+                : (String) map(metadata.get("annotations")).get("kubectl.kubernetes.io/last-applied-configuration");
         if (metadata != null) {
             SERVER_METADATA.forEach(metadata::remove);
             removeKeys(metadata, "annotations", SERVER_ANNOTATIONS);
@@ -57,6 +59,18 @@ public final class ObjectCleaner {
                         spec.remove("clusterIPs");
                     }
                     spec.remove("healthCheckNodePort");
+                    // Node ports are allocated too, unless the author chose them (Velero's rule): kept
+                    // only when the last applied configuration names one.
+                    if (lastApplied == null || !lastApplied.contains("\"nodePort\"")) {
+                        if (spec.get("ports") instanceof List<?> ports) {
+                            ports.forEach(port -> {
+                                Map<String, Object> p = map(port);
+                                if (p != null) {
+                                    p.remove("nodePort");
+                                }
+                            });
+                        }
+                    }
                 }
             }
             case "PersistentVolumeClaim" -> {
