@@ -82,15 +82,17 @@ public final class ListCommand implements Callable<Integer>, Json.Reporting {
         List<Upload> uploads = new ArrayList<>();
         for (ArtifactType artifact : List.of(ArtifactType.CONFIG, ArtifactType.CODE)) {
             if (only == null || only == artifact) {
-                for (ArtifactCatalog.Entry entry : new ArtifactCatalog(store).list(artifact)) {
+                ArtifactCatalog artifacts = new ArtifactCatalog(store);
+                for (ArtifactCatalog.Entry entry : artifacts.list(artifact)) {
                     uploads.add(upload(store, entry));
                 }
+                incomplete.addAll(artifacts.incomplete(artifact));
             }
         }
         if (json) {
             terminal.document(Json.write(document(rows, uploads, incomplete, null)));
         } else {
-            if (only == null || only == ArtifactType.DATABASE) {
+            if (only == null || only == ArtifactType.DATABASE || !incomplete.isEmpty()) {
                 print(rows, incomplete);
             }
             printUploads(uploads);

@@ -46,6 +46,11 @@ class CliCodeTest {
         assertThat(onlyConfig.out()).contains("\"uploads\":[]", "\"backups\":[]");
         CliRun onlyCode = CliRun.of("list", "--repo", repo.toString(), "--type", "code", "--json");
         assertThat(onlyCode.out()).contains("\"type\":\"code\"", "\"refs\":5", "\"head\":\"refs/heads/main\"");
+        // A file without its manifest (a run that died) is listed apart, never as a backup.
+        Files.writeString(repo.resolve("code/auth-service-2026-01-04.bundle"), "half a bundle");
+        CliRun withOrphan = CliRun.of("list", "--repo", repo.toString(), "--type", "code");
+        assertThat(withOrphan.out()).contains("Incomplete (interrupted or still running; not backups, never restored):",
+                "code/auth-service-2026-01-04.bundle", "2 configuration and code backups in ");
         CliRun badType = CliRun.of("list", "--repo", repo.toString(), "--type", "pictures");
         assertThat(badType.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(badType.err()).contains("unknown backup type 'pictures'; expected one of database, config, code");

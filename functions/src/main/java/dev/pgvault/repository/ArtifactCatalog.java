@@ -43,6 +43,32 @@ public final class ArtifactCatalog {
         return entries;
     }
 
+    /**
+     * Objects of {@code type} without a manifest, and unfinished uploads of such objects: runs that
+     * died or are still running. Not backups: never listed as such, never restored.
+     */
+    public List<BackupCatalog.Incomplete> incomplete(ArtifactType type) {
+        Map<String, StoredObject> byKey = new HashMap<>();
+        for (StoredObject object : store.list(type.folder() + "/")) {
+            byKey.put(object.key(), object);
+        }
+        List<BackupCatalog.Incomplete> incomplete = new ArrayList<>();
+        for (StoredObject object : byKey.values()) {
+            if (ArtifactKey.parse(object.key()).isPresent() && !byKey.containsKey(Sidecar.MANIFEST.keyFor(object.key()))) {
+                incomplete.add(new BackupCatalog.Incomplete(object.key(), object.size(), object.lastModified(),
+                        BackupCatalog.Why.NO_MANIFEST));
+            }
+        }
+        for (UnfinishedUpload upload : store.listUnfinished(type.folder() + "/")) {
+            if (ArtifactKey.parse(upload.key()).isPresent()) {
+                incomplete.add(new BackupCatalog.Incomplete(upload.key(), null, upload.started(),
+                        BackupCatalog.Why.UNFINISHED_UPLOAD));
+            }
+        }
+        incomplete.sort(Comparator.comparing(BackupCatalog.Incomplete::key));
+        return incomplete;
+    }
+
     /** The newest complete backup of {@code form} named {@code name}. */
     public Optional<Entry> latest(ArtifactKey.Form form, String name) {
         return list(form.type()).stream().filter(e -> e.key().form() == form && e.key().name().equals(name))
