@@ -32,7 +32,7 @@ public final class SourceTarball {
              TreeWalk tree = new TreeWalk(repository)) {
             RevCommit commit = walk.parseCommit(commitId);
             Date time = new Date(commit.getCommitTime() * 1000L);
-            TarArchiveOutputStream tar = new TarArchiveOutputStream(new Unclosing(out), StandardCharsets.UTF_8.name());
+            TarArchiveOutputStream tar = new TarArchiveOutputStream(out, StandardCharsets.UTF_8.name());
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             // As git archive: a global header whose comment is the commit id (`git get-tar-commit-id` reads it).
@@ -69,7 +69,7 @@ public final class SourceTarball {
                     tar.closeArchiveEntry();
                 }
             }
-            tar.finish();
+            tar.finish(); // the end-of-archive blocks; not close(): the caller finishes the pipeline
         }
     }
 
@@ -90,22 +90,5 @@ public final class SourceTarball {
         entry.setGroupId(0);
         entry.setUserName("root");
         entry.setGroupName("root");
-    }
-
-    /** The tar stream's end must not close the pipeline: the writer finishes it. */
-    private static final class Unclosing extends java.io.FilterOutputStream {
-        Unclosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.flush();
-        }
     }
 }
