@@ -10,10 +10,8 @@ import dev.pgvault.backup.LeaseTimes;
 import dev.pgvault.backup.RunOwner;
 import dev.pgvault.backup.UploadOutcome;
 import dev.pgvault.code.GitSource;
-import dev.pgvault.metrics.BackupMetrics;
 import dev.pgvault.repository.BackupStore;
 import dev.pgvault.run.Cancellation;
-import dev.pgvault.run.GuardedRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -83,22 +81,12 @@ public final class CodeBackupCommand implements Callable<Integer>, Json.Reportin
         if (json) {
             terminal.jsonMode();
         }
-        Cancellation cancellation = invocation.signals().begin(new Cancellation());
-        try {
-            List<UploadOutcome> outcomes = new GuardedRun(BackupMetrics.NONE, Clock.systemUTC())
-                    .run(cancellation, scope -> {
-                        scope.kind("code");
-                        return backUp(scope.cancellation());
-                    });
-            outcomes.forEach(o -> terminal.say(ConfigBackupCommand.line(repositoryLocation, o)));
-            if (json) {
-                terminal.document(Json.write(document(outcomes, null)));
-            }
-            return outcomes.stream().anyMatch(o -> o.status() == BackupOutcome.Status.HELD)
-                    ? ExitCodes.HELD : ExitCodes.OK;
-        } finally {
-            invocation.signals().end();
+        List<UploadOutcome> outcomes = GuardedCommand.run(invocation, "code", this::backUp);
+        outcomes.forEach(o -> terminal.say(ConfigBackupCommand.line(repositoryLocation, o)));
+        if (json) {
+            terminal.document(Json.write(document(outcomes, null)));
         }
+        return outcomes.stream().anyMatch(o -> o.status() == BackupOutcome.Status.HELD) ? ExitCodes.HELD : ExitCodes.OK;
     }
 
     private List<UploadOutcome> backUp(Cancellation cancellation) {

@@ -1,13 +1,9 @@
 package dev.pgvault.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pgvault.metrics.BackupMetrics;
 import dev.pgvault.repository.BackupStore;
 import dev.pgvault.restore.CodeRestoreService;
-import dev.pgvault.run.Cancellation;
-import dev.pgvault.run.GuardedRun;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,26 +60,20 @@ public final class CodeRestoreCommand implements Callable<Integer>, Json.Reporti
         if (json) {
             terminal.jsonMode();
         }
-        Cancellation cancellation = invocation.signals().begin(new Cancellation());
-        try {
-            CodeRestoreService.Report report = new GuardedRun(BackupMetrics.NONE, Clock.systemUTC())
-                    .run(cancellation, scope -> {
-                        var decryptor = decryption.decryptor();
-                        BackupStore store = repository.open();
-                        return new CodeRestoreService(store, trust.trust(invocation).keys())
-                                .restore(backup, name, tarball, to, decryptor);
-                    });
-            terminal.say("restored " + report.key() + " into " + report.directory() + ": "
-                    + (report.files() > 0 ? Terminal.count(report.files(), "file")
-                    : Terminal.count(report.refs(), "ref") + ", " + report.head().name() + " checked out at "
-                    + report.head().objectId().substring(0, 12)));
-            if (json) {
-                terminal.document(Json.write(document(report, null)));
-            }
-            return ExitCodes.OK;
-        } finally {
-            invocation.signals().end();
+        CodeRestoreService.Report report = GuardedCommand.run(invocation, "code restore", cancellation -> {
+            var decryptor = decryption.decryptor();
+            BackupStore store = repository.open();
+            return new CodeRestoreService(store, trust.trust(invocation).keys())
+                    .restore(backup, name, tarball, to, decryptor);
+        });
+        terminal.say("restored " + report.key() + " into " + report.directory() + ": "
+                + (report.files() > 0 ? Terminal.count(report.files(), "file")
+                : Terminal.count(report.refs(), "ref") + ", " + report.head().name() + " checked out at "
+                + report.head().objectId().substring(0, 12)));
+        if (json) {
+            terminal.document(Json.write(document(report, null)));
         }
+        return ExitCodes.OK;
     }
 
     @Override

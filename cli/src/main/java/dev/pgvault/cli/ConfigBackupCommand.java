@@ -11,10 +11,8 @@ import dev.pgvault.backup.LeaseTimes;
 import dev.pgvault.backup.RunOwner;
 import dev.pgvault.backup.UploadOutcome;
 import dev.pgvault.kube.ResourceKind;
-import dev.pgvault.metrics.BackupMetrics;
 import dev.pgvault.repository.BackupStore;
 import dev.pgvault.run.Cancellation;
-import dev.pgvault.run.GuardedRun;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,17 +85,7 @@ public final class ConfigBackupCommand implements Callable<Integer>, Json.Report
         if (json) {
             terminal.jsonMode();
         }
-        Cancellation cancellation = invocation.signals().begin(new Cancellation());
-        try {
-            ConfigBackupService.Result result = new GuardedRun(BackupMetrics.NONE, Clock.systemUTC())
-                    .run(cancellation, scope -> {
-                        scope.kind("config");
-                        return backUp(scope.cancellation());
-                    });
-            return report(result);
-        } finally {
-            invocation.signals().end();
-        }
+        return report(GuardedCommand.run(invocation, "config", this::backUp));
     }
 
     private ConfigBackupService.Result backUp(Cancellation cancellation) {

@@ -4,13 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgvault.kube.ConfigApplier;
 import dev.pgvault.kube.ResourceKind;
-import dev.pgvault.metrics.BackupMetrics;
 import dev.pgvault.repository.ArtifactKey;
 import dev.pgvault.repository.BackupStore;
 import dev.pgvault.restore.ConfigRestoreService;
-import dev.pgvault.run.Cancellation;
-import dev.pgvault.run.GuardedRun;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -85,14 +81,7 @@ public final class ConfigRestoreCommand implements Callable<Integer>, Json.Repor
         if (dev.pgvault.repository.BackupCatalog.LATEST.equals(backup) && namespace == null) {
             throw new UsageError("--backup latest needs --namespace");
         }
-        Cancellation cancellation = invocation.signals().begin(new Cancellation());
-        try {
-            ConfigRestoreService.Report report = new GuardedRun(BackupMetrics.NONE, Clock.systemUTC())
-                    .run(cancellation, scope -> restore());
-            return print(report);
-        } finally {
-            invocation.signals().end();
-        }
+        return print(GuardedCommand.run(invocation, "config restore", cancellation -> restore()));
     }
 
     private ConfigRestoreService.Report restore() {
