@@ -3,6 +3,10 @@ package dev.pgvault.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgvault.archive.Manifest;
+import dev.pgvault.archive.UploadManifest;
+import dev.pgvault.archive.UploadManifestCodec;
+import dev.pgvault.repository.ArtifactCatalog;
+import dev.pgvault.repository.ArtifactType;
 import dev.pgvault.repository.BackupCatalog;
 import dev.pgvault.repository.BackupStore;
 import dev.pgvault.repository.ObjectStates;
@@ -43,6 +47,10 @@ public final class ListCommand implements Callable<Integer>, Json.Reporting {
     @Option(names = "--json", description = "Print the listing as one JSON document on stdout.")
     boolean json;
 
+    @Option(names = "--type", paramLabel = "TYPE",
+            description = "Only backups of this type: database, config (Kubernetes objects) or code. Default: all.")
+    String type;
+
     private String repositoryLocation;
 
     public ListCommand(Terminal terminal) {
@@ -53,25 +61,79 @@ public final class ListCommand implements Callable<Integer>, Json.Reporting {
     private record Row(BackupCatalog.Entry entry, Manifest manifest, String manifestProblem,
                        Optional<VerificationRecord> verification, ObjectStates.ObjectState state) {}
 
+    /** A configuration or code backup as listed, with what its manifest says. */
+    private record Upload(ArtifactCatalog.Entry entry, UploadManifest manifest, String manifestProblem) {}
+
     @Override
     public Integer call() {
         if (json) {
             terminal.jsonMode();
         }
+        ArtifactType only = type == null ? null : ArtifactType.parse(type);
         BackupStore store = repository.open();
         repositoryLocation = store.location();
         BackupCatalog catalog = new BackupCatalog(store);
         List<Row> rows = new ArrayList<>();
-        for (BackupCatalog.Entry entry : catalog.list()) {
-            rows.add(row(store, catalog, entry));
+        List<BackupCatalog.Incomplete> incomplete = new ArrayList<>();
+        if (only == null || only == ArtifactType.DATABASE) {
+            for (BackupCatalog.Entry entry : catalog.list()) {
+                rows.add(row(store, catalog, entry));
+            }
+            incomplete.addAll(catalog.incomplete());
         }
-        List<BackupCatalog.Incomplete> incomplete = catalog.incomplete();
+        List<Upload> uploads = new ArrayList<>();
+        for (ArtifactType artifact : List.of(ArtifactType.CONFIG, ArtifactType.CODE)) {
+            if (only == null || only == artifact) {
+                ArtifactCatalog artifacts = new ArtifactCatalog(store);
+                for (ArtifactCatalog.Entry entry : artifacts.list(artifact)) {
+                    uploads.add(upload(store, entry));
+                }
+                incomplete.addAll(artifacts.incomplete(artifact));
+            }
+        }
         if (json) {
-            terminal.document(Json.write(document(rows, incomplete, null)));
+            terminal.document(Json.write(document(rows, uploads, incomplete, null)));
         } else {
-            print(rows, incomplete);
+            if (only == null || only == ArtifactType.DATABASE || !incomplete.isEmpty()) {
+                print(rows, incomplete);
+            }
+            printUploads(uploads);
         }
         return ExitCodes.OK;
+    }
+
+    private static Upload upload(BackupStore store, ArtifactCatalog.Entry entry) {
+        try {
+            return new Upload(entry, UploadManifestCodec.decode(store.read(entry.key().manifestKey()),
+                    entry.key().manifestKey()), null);
+        } catch (RuntimeException e) {
+            return new Upload(entry, null, Failures.oneLine(e.getMessage()));
+        }
+    }
+
+    private void printUploads(List<Upload> uploads) {
+        if (uploads.isEmpty()) {
+            return;
+        }
+        int width = "BACKUP".length();
+        for (Upload upload : uploads) {
+            width = Math.max(width, upload.entry().key().key().length());
+        }
+        String format = "%-" + width + "s  %-6s  %-10s  %10s  %s";
+        terminal.say(String.format(format, "BACKUP", "TYPE", "DATE (UTC)", "SIZE", "HOLDS"));
+        for (Upload upload : uploads) {
+            UploadManifest m = upload.manifest();
+            String holds = m == null ? "manifest unreadable: " + upload.manifestProblem()
+                    : m.objects() != null ? Terminal.count(m.objects().size(), "object")
+                            + (m.leftOut().isEmpty() ? "" : " (some left out: see the manifest)")
+                    : Terminal.count(m.refs() == null ? 0 : m.refs().size(), "ref")
+                            + (m.head() == null ? "" : ", " + m.head().name() + " at " + m.head().objectId().substring(0, 12));
+            terminal.say(String.format(format, upload.entry().key().key(), upload.entry().key().type(),
+                    upload.entry().key().date(), Terminal.bytes(upload.entry().object().size()), holds));
+        }
+        terminal.say("");
+        terminal.say(uploads.size() + (uploads.size() == 1 ? " configuration or code backup" : " configuration and code backups")
+                + " in " + repositoryLocation);
     }
 
     private static Row row(BackupStore store, BackupCatalog catalog, BackupCatalog.Entry entry) {
@@ -167,13 +229,34 @@ public final class ListCommand implements Callable<Integer>, Json.Reporting {
 
     @Override
     public ObjectNode failure(ObjectNode error) {
-        return document(List.of(), List.of(), error);
+        return document(List.of(), List.of(), List.of(), error);
     }
 
     /** The --json document; every field is always present, null when it does not apply. */
-    private ObjectNode document(List<Row> rows, List<BackupCatalog.Incomplete> incomplete, ObjectNode error) {
+    private ObjectNode document(List<Row> rows, List<Upload> uploads, List<BackupCatalog.Incomplete> incomplete,
+                                ObjectNode error) {
         ObjectNode doc = Json.object();
         doc.put("repository", repositoryLocation);
+        ArrayNode uploaded = doc.putArray("uploads");
+        for (Upload upload : uploads) {
+            ObjectNode u = uploaded.addObject();
+            UploadManifest m = upload.manifest();
+            u.put("key", upload.entry().key().key());
+            u.put("type", upload.entry().key().type().id());
+            u.put("name", upload.entry().key().name());
+            u.put("date", upload.entry().key().date().toString());
+            u.put("storedBytes", upload.entry().object().size());
+            u.put("sha256", m == null ? null : m.sha256());
+            u.put("encryption", m == null ? null : m.encryptionMode());
+            u.put("objects", m == null || m.objects() == null ? null : m.objects().size());
+            u.put("refs", m == null || m.refs() == null ? null : m.refs().size());
+            u.put("head", m == null || m.head() == null ? null : m.head().name());
+            ArrayNode leftOut = u.putArray("leftOut");
+            if (m != null) {
+                m.leftOut().forEach(leftOut::add);
+            }
+            u.put("manifestError", upload.manifestProblem());
+        }
         ArrayNode backups = doc.putArray("backups");
         for (Row row : rows) {
             ObjectNode b = backups.addObject();

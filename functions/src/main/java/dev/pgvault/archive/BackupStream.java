@@ -43,7 +43,8 @@ public final class BackupStream {
         }
         stored = new CountingOutputStream(new DigestOutputStream(new Unclosable(destination), sha256));
         encrypted = encryptor.encrypt(stored);
-        OutputStream compressed = compression.compress(encrypted, level);
+        // No compression for content that is compressed already (a git bundle's pack).
+        OutputStream compressed = compression == null ? encrypted : compression.compress(encrypted, level);
         handoff = new HandoffOutputStream(compressed, HANDOFF_BLOCK, HANDOFF_BLOCKS, "backup-compress");
         raw = new CountingOutputStream(handoff);
     }
@@ -51,6 +52,11 @@ public final class BackupStream {
     public static BackupStream open(OutputStream destination, Compression compression, int level, Encryptor encryptor)
             throws IOException {
         return new BackupStream(destination, compression, level, encryptor);
+    }
+
+    /** The same pipeline without the compressor, for content that is compressed already. */
+    public static BackupStream openUncompressed(OutputStream destination, Encryptor encryptor) throws IOException {
+        return new BackupStream(destination, null, 0, encryptor);
     }
 
     /** Where the SQL goes. */

@@ -23,6 +23,7 @@ import dev.pgvault.archive.crypto.EncryptionParameters;
  *                     locks, for the restore's lock-table preflight; absent in older manifests
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@com.fasterxml.jackson.annotation.JsonPropertyOrder({"formatVersion", "tool", "type"})
 public record Manifest(
         int formatVersion,
         String tool,
@@ -49,6 +50,16 @@ public record Manifest(
         Long relations) {
 
     public static final int FORMAT_VERSION = 1;
+
+    /**
+     * The artifact type every manifest names ({@link dev.pgvault.repository.ArtifactType}): a
+     * database backup's is always "database", written for readers of the repository (listing,
+     * tiering) that meet configuration and code manifests beside it; read back, it is derived.
+     */
+    @com.fasterxml.jackson.annotation.JsonProperty(value = "type", access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
+    public String type() {
+        return dev.pgvault.repository.ArtifactType.DATABASE.id();
+    }
 
     public record Database(String name, String serverVersion, int serverVersionNum) {}
 

@@ -15,7 +15,7 @@ public enum FailureClass {
     SECRET("Secret"),
     /** An encryption or decryption key is missing, unreadable or wrong. */
     ENCRYPTION_KEY("EncryptionKey"),
-    /** The database could not be reached or logged into. */
+    /** The database (or the Git repository, the Kubernetes cluster) could not be reached or logged into. */
     CONNECTION("Connection"),
     /** The database reached is not the one expected (no name, no tables, other identity). */
     WRONG_SOURCE("WrongSource"),
@@ -85,7 +85,8 @@ public enum FailureClass {
         if (t instanceof WrongKeyException) {
             return ENCRYPTION_KEY;
         }
-        if (t instanceof DatabaseUnavailableException) {
+        if (t instanceof DatabaseUnavailableException || t instanceof SourceUnavailableException
+                || t instanceof KubernetesAccessException) {
             return CONNECTION;
         }
         if (t instanceof WrongSourceException) {

@@ -119,14 +119,20 @@ public final class RepointHandler implements RequestStreamHandler {
     }
 
     private static KubernetesAccess realAccess(RepointConfig config) {
-        Region region = Region.of(config.region());
-        if (config.eksClusterName().isPresent()) {
-            String name = config.eksClusterName().get();
+        return clusterAccess(config.eksClusterName(), config.kubeAccessSecret(), config.region());
+    }
+
+    /** The cluster, as configured for the repoint and upload functions: an EKS cluster or an access secret. */
+    static KubernetesAccess clusterAccess(java.util.Optional<String> eksClusterName,
+                                          java.util.Optional<String> kubeAccessSecret, String regionName) {
+        Region region = Region.of(regionName);
+        if (eksClusterName.isPresent()) {
+            String name = eksClusterName.get();
             EksClient eks = EksClient.builder().region(region).httpClient(UrlConnectionHttpClient.create()).build();
             return new EksAccess(eks, name,
                     new EksTokenProvider(name, region, DefaultCredentialsProvider.builder().build(), Clock.systemUTC()));
         }
-        String reference = config.kubeAccessSecret().orElseThrow();
+        String reference = kubeAccessSecret.orElseThrow();
         SecretsManagerClient secrets = SecretsManagerClient.builder().region(region)
                 .httpClient(UrlConnectionHttpClient.create()).build();
         SsmClient ssm = SsmClient.builder().region(region).httpClient(UrlConnectionHttpClient.create()).build();

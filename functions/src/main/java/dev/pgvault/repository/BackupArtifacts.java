@@ -22,6 +22,12 @@ import java.util.Set;
  */
 public final class BackupArtifacts {
     public static final String SQL = ".sql";
+    /** A namespace's objects (or the sealed-secrets keys) as multi-document YAML, gzip-compressed: {@link ArtifactKey}. */
+    public static final String CONFIG_SUFFIX = ".yaml.gz";
+    /** The default branch's HEAD as {@code git archive --format=tar.gz} would write it: {@link ArtifactKey}. */
+    public static final String CODE_TARBALL_SUFFIX = ".tar.gz";
+    /** Every ref with its history, as {@code git bundle create --all} writes it: {@link ArtifactKey}. */
+    public static final String CODE_BUNDLE_SUFFIX = ".bundle";
 
     /**
      * The encryption suffix by mode. The modes' {@link Encryptor#keySuffix()} must agree (a test checks
@@ -110,16 +116,34 @@ public final class BackupArtifacts {
         if (key == null) {
             return false;
         }
-        if (BackupKey.parse(key).isPresent()) {
+        if (isBackupObject(key)) {
             return true;
         }
         for (Sidecar sidecar : Sidecar.values()) {
             if (sidecar.retainedUnderObjectLock() && key.endsWith(sidecar.suffix())
-                    && BackupKey.parse(key.substring(0, key.length() - sidecar.suffix().length())).isPresent()) {
+                    && isBackupObject(key.substring(0, key.length() - sidecar.suffix().length()))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether {@code key} is a backup object of any {@link ArtifactType}: database, config or code. */
+    public static boolean isBackupObject(String key) {
+        return BackupKey.parse(key).isPresent() || ArtifactKey.parse(key).isPresent();
+    }
+
+    /** The type of the backup object under {@code key}; empty for sidecars and anything else. */
+    public static java.util.Optional<ArtifactType> typeOf(String key) {
+        if (BackupKey.parse(key).isPresent()) {
+            return java.util.Optional.of(ArtifactType.DATABASE);
+        }
+        return ArtifactKey.parse(key).map(ArtifactKey::type);
+    }
+
+    /** Whether {@code suffix} is one an encryption mode adds (empty for none). */
+    public static boolean isEncryptionSuffix(String suffix) {
+        return ENCRYPTION_SUFFIXES.containsValue(suffix);
     }
 
     /** Whether {@code suffix} (from {@code .sql} on) is a backup object's. */

@@ -456,6 +456,7 @@ class TemplateTest {
     private static final String BUCKET = "pgvault-backups";
     private static final String BACKUP_ROLE = "BackupFunctionRole";
     private static final Intrinsic BACKUP_ROLE_ARN = new Intrinsic("GetAtt", List.of(BACKUP_ROLE, "Arn"));
+    private static final Intrinsic UPLOAD_ROLE_ARN = new Intrinsic("GetAtt", List.of("UploadFunctionRole", "Arn"));
 
     /** Every key a backup of {@code name} is written under: each kind the function takes, each suffix. */
     private static List<dev.pgvault.repository.BackupKey> backupKeys(String name) {
@@ -651,10 +652,13 @@ class TemplateTest {
         List<IamPolicies.Statement> keyPolicy = IamPolicies.statementsIn(
                 TEMPLATE.properties("ManifestSigningKey").get("KeyPolicy"), "ManifestSigningKey");
         List<IamPolicies.Statement> signers = keyPolicy.stream().filter(st -> st.allows("kms:Sign")).toList();
+        // The backup side signs: the database backup's role and the upload (configuration, code) function's.
+        List<Intrinsic> signingRoles = List.of(BACKUP_ROLE_ARN, UPLOAD_ROLE_ARN);
         assertThat(signers).isNotEmpty().allSatisfy(st -> assertThat(
                 BACKUP_ROLE_ARN.equals(map(st.principal()).get("AWS"))
-                        || BACKUP_ROLE_ARN.equals(map(st.condition().get("ArnEquals")).get("aws:PrincipalArn")))
-                .as(st.path() + " allows kms:Sign only to " + BACKUP_ROLE).isTrue());
+                        || BACKUP_ROLE_ARN.equals(map(st.condition().get("ArnEquals")).get("aws:PrincipalArn"))
+                        || signingRoles.equals(map(st.condition().get("ArnEquals")).get("aws:PrincipalArn")))
+                .as(st.path() + " allows kms:Sign only to " + BACKUP_ROLE + " and UploadFunctionRole").isTrue());
         assertThat(keyPolicy).noneMatch(st -> st.allows("kms:CreateGrant")); // no grant can hand Sign out
         assertThat(keyPolicy).anyMatch(st -> st.allows("kms:GetPublicKey") && st.condition().isEmpty());
 
@@ -662,7 +666,8 @@ class TemplateTest {
         IamPolicies iam = new IamPolicies(TEMPLATE);
         for (String function : TEMPLATE.resources("AWS::Serverless::Function").keySet()) {
             boolean signs = iam.roleOf(function).stream().anyMatch(st -> st.allows("kms:Sign"));
-            assertThat(signs).as(function + " may sign").isEqualTo(function.equals("BackupFunction"));
+            assertThat(signs).as(function + " may sign")
+                    .isEqualTo(function.equals("BackupFunction") || function.equals("UploadFunction"));
         }
         List<IamPolicies.Statement> reader = IamPolicies.statementsIn(
                 TEMPLATE.properties("BackupReaderPolicy").get("PolicyDocument"), "BackupReaderPolicy");
@@ -681,6 +686,10 @@ class TemplateTest {
                 .isEqualTo(new Intrinsic("Ref", BACKUP_ROLE));
         assertThat(map(TEMPLATE.resources().get("BackupFunction")).get("DependsOn"))
                 .as("the function waits for its permission to sign").isEqualTo("BackupFunctionSigningPolicy");
+        assertThat(TEMPLATE.properties("UploadFunctionSigningPolicy").get("RoleName"))
+                .isEqualTo(new Intrinsic("Ref", "UploadFunctionRole"));
+        assertThat(map(TEMPLATE.resources().get("UploadFunction")).get("DependsOn"))
+                .as("the upload function waits for its permission to sign").isEqualTo("UploadFunctionSigningPolicy");
     }
 
     @Test

@@ -63,6 +63,10 @@ class VerificationTemplateTest {
             backup.backupFailed("daily", FailureClass.CONNECTION);
             backup.backupSkipped("daily", BackupOutcome.Status.HELD);
             backup.backupShrank("daily", "rows", 10, 2);
+            dev.pgvault.metrics.EmfUploadMetrics upload = new dev.pgvault.metrics.EmfUploadMetrics("pgvault", "auth-db");
+            upload.backupSucceeded("config", Duration.ofSeconds(1), 10, 20, 0, Instant.now());
+            upload.backupFailed("code", FailureClass.CONNECTION);
+            upload.backupSkipped("config", BackupOutcome.Status.ALREADY_COMPLETE);
             EmfVerificationMetrics verification = new EmfVerificationMetrics("pgvault", "auth-db");
             VerificationResult ok = new VerificationResult("daily/auth-db-backup-2026-11-24.sql.gz",
                     VerificationStatus.OK, List.of(), Instant.now(), Duration.ofSeconds(5), Duration.ofSeconds(4), 10);
