@@ -13,7 +13,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = PgvaultCommand.VersionProvider.class,
         description = "Backups, verification and restores for PostgreSQL (RDS) serving Kubernetes applications.",
         subcommands = {BackupCommand.class, RestoreCommand.class, ListCommand.class, DrillCommand.class,
-            PitrCommand.class, KeyCommand.class, VerifyCommand.class, MetricsCommand.class},
+            PitrCommand.class, KeyCommand.class, VerifyCommand.class, MetricsCommand.class, EraseCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {
             "0:success: backup written or already complete, restored, listed, verified OK, PITR started or done",

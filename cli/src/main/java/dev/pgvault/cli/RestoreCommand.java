@@ -399,6 +399,7 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
             doc.putNull("rows");
             doc.putNull("durationMillis");
             doc.putNull("verification");
+            doc.putNull("erasure");
         } else {
             doc.put("tables", report.tables());
             doc.put("rows", report.rows());
@@ -411,6 +412,11 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
                 ArrayNode differences = v.putArray("differences");
                 report.verification().details().forEach(differences::add);
             }
+            // what the erasure ledger changed before the restore committed: tables and counts, never subjects
+            ObjectNode erasure = doc.putObject("erasure");
+            erasure.put("entries", report.erasure().entries());
+            erasure.put("rowsDeleted", report.erasure().rowsDeleted());
+            erasure.put("rowsUpdated", report.erasure().rowsUpdated());
         }
         doc.set("error", error);
         return doc;
