@@ -3,6 +3,8 @@ package dev.pgvault.restore;
 import dev.pgvault.archive.Manifest;
 import dev.pgvault.erasure.LedgerApplier;
 import dev.pgvault.errors.DatabaseUnavailableException;
+import dev.pgvault.errors.IntegrityException;
+import dev.pgvault.errors.ManifestMismatchException;
 import dev.pgvault.errors.RestoreFailedException;
 import dev.pgvault.errors.RestoreRefusedException;
 import dev.pgvault.verify.ContentCheck;
@@ -282,8 +284,8 @@ public final class NewDatabaseRestore {
             List<String> differences = ContentCheck.differences(fresh, manifest);
             fresh.commit();
             if (!differences.isEmpty()) {
-                throw new RestoreFailedException("the restored database does not match backup " + key + "'s manifest: "
-                        + String.join("; ", differences));
+                throw new ManifestMismatchException("the restored database does not match backup " + key
+                        + "'s manifest: " + String.join("; ", differences));
             }
             // Compared exactly, then erased, before anything (a swap, a repoint) lets the application see it.
             LedgerApplier.Applied erased = eraser.erase(fresh);
@@ -354,6 +356,9 @@ public final class NewDatabaseRestore {
         }
         String message = "restoring into the new database " + plan.newName() + " failed: " + cause + "; " + dropped
                 + untouched;
+        if (failure instanceof ManifestMismatchException || failure instanceof IntegrityException) {
+            return new ManifestMismatchException(message, attach); // damaged or different: not the server's fault
+        }
         return new RestoreFailedException(message, attach);
     }
 
