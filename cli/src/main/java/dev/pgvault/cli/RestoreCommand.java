@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = "Restore a backup into a database (all or nothing, checked against its manifest);"
                 + " `restore pitr` restores RDS to a point in time and repoints the application.",
-        subcommands = RestorePitrCommand.class,
+        subcommands = {RestorePitrCommand.class, dev.pgvault.cli.pitr.RestoreBackupCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {
             "0:restored (and verified against the manifest, unless --no-verify)",
