@@ -104,8 +104,8 @@ public final class RestoreBackupCommand implements Callable<Integer>, ExitCodes.
     String targetSecretArn;
 
     @Option(names = "--in-place",
-            description = "Keep the database's name (scale to 0, rename the live database aside, restore, scale up): run"
-                    + " `pgvault restore --into-new-database --swap` for that; this command always restores beside it.")
+            description = "Keep the database's name: that runs from where you are, not in the state machine:"
+                    + " `pgvault restore --repo REPO --backup KEY --in-place --namespace NS --deployment NAME`.")
     boolean inPlace;
 
     @Option(names = "--state-machine-arn", paramLabel = "ARN",
@@ -138,9 +138,9 @@ public final class RestoreBackupCommand implements Callable<Integer>, ExitCodes.
         PrintWriter err = spec.commandLine().getErr();
         if (inPlace) {
             throw new InvalidRequestException("--in-place is not run by the state machine, which restores beside the"
-                    + " live database and repoints; for one database name, scale the application to 0 and run"
-                    + " `pgvault restore --repo REPO --backup KEY --into-new-database --swap` (the live database is"
-                    + " renamed aside, never dropped), then scale it up. Nothing was started");
+                    + " live database and repoints; for one database name run `pgvault restore --repo REPO --backup KEY"
+                    + " --in-place --namespace NS --deployment NAME [--migrate-job FILE --secret NAME]` (the live"
+                    + " database is renamed aside, never dropped). Nothing was started");
         }
         String machine = stateMachine();
         ObjectNode input = input();
@@ -195,7 +195,7 @@ public final class RestoreBackupCommand implements Callable<Integer>, ExitCodes.
     }
 
     /** The Job file, YAML or JSON, read as a batch/v1 Job and sent as JSON. */
-    static JsonNode job(Path file) {
+    public static JsonNode job(Path file) {
         String text;
         try {
             text = Files.readString(file);

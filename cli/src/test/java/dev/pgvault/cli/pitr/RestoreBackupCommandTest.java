@@ -136,7 +136,7 @@ class RestoreBackupCommandTest {
         assertThat(run("--backup", "yesterday")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("--backup 'yesterday' is not a backup key");
         assertThat(run("--backup", "latest-verified", "--in-place")).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("--into-new-database --swap");
+        assertThat(err.toString()).contains("--in-place --namespace NS --deployment NAME");
         Path pod = Files.writeString(dir.resolve("pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n");
         assertThat(run("--backup", "latest-verified", "--migrate-job", pod.toString())).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("must hold one batch/v1 Job");
