@@ -158,6 +158,11 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
     }
 
     private dev.pgvault.repository.ObjectLock objectLock() {
+        return objectLock(objectLock);
+    }
+
+    /** --object-lock MODE:DAYS, or null when not given; shared with `pgvault erase`. */
+    static dev.pgvault.repository.ObjectLock objectLock(String objectLock) {
         if (objectLock == null) {
             return null;
         }

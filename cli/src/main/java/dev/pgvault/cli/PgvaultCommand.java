@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
         description = "Backups, verification and restores for PostgreSQL (RDS) serving Kubernetes applications.",
         subcommands = {BackupCommand.class, RestoreCommand.class, ListCommand.class, DrillCommand.class,
             PitrCommand.class, KeyCommand.class, VerifyCommand.class, MetricsCommand.class, CheckCommand.class,
-            TierCommand.class, ConfigCommand.class, CodeCommand.class},
+            TierCommand.class, ConfigCommand.class, CodeCommand.class, EraseCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {
             "0:success: backup written or already complete, restored, listed, verified OK, PITR started or done",

@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = "Restore a backup into a database (all or nothing, checked against its manifest);"
                 + " `restore pitr` restores RDS to a point in time and repoints the application.",
-        subcommands = RestorePitrCommand.class,
+        subcommands = {RestorePitrCommand.class, dev.pgvault.cli.pitr.RestoreBackupCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {
             "0:restored (and verified against the manifest, unless --no-verify)",
@@ -123,6 +123,37 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
                     + " (default: ${DEFAULT-VALUE}).")
     String maintenanceDatabase;
 
+    @Option(names = "--in-place",
+            description = "The runbook's in-place restore, keeping the URL's database name: scale --deployment to 0"
+                    + " (remembering its replicas), restore into a new database (verified, the erasure ledger applied),"
+                    + " rename the live database to <db>_pre_restore_<UTC time> (never dropped) and the new one into its"
+                    + " name, run --migrate-job, scale back up and wait for the rollout. On failure the original is"
+                    + " renamed back and the replicas restored.")
+    boolean inPlace;
+
+    @Option(names = "--namespace", paramLabel = "NS", description = "With --in-place: the application's namespace.")
+    String namespace;
+
+    @Option(names = "--deployment", paramLabel = "NAME", description = "With --in-place: the deployment to scale.")
+    String deployment;
+
+    @Option(names = "--secret", paramLabel = "NAME",
+            description = "With --in-place --migrate-job: the secret holding the application's DATABASE_URL (key database-url).")
+    String appSecret;
+
+    @Option(names = "--migrate-job", paramLabel = "FILE",
+            description = "With --in-place: a Kubernetes Job (YAML or JSON) run on the restored database before the"
+                    + " application starts (npx prisma migrate deploy); its failure undoes the restore.")
+    Path migrateJob;
+
+    @Option(names = "--rollout-timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "With --in-place: how long the scale-up and the migration Job may take (default: ${DEFAULT-VALUE}).")
+    int rolloutTimeoutSeconds;
+
+    @Option(names = "--kubernetes-api", paramLabel = "URL", hidden = true,
+            description = "The Kubernetes API server instead of the kubeconfig's (tests).")
+    String kubernetesApi;
+
     @Option(names = "--allow-non-empty", description = "Apply on top of what the target already holds.")
     boolean allowNonEmpty;
 
@@ -171,6 +202,17 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
             terminal.say(String.format("restoring %s from %s (snapshot %s, database %s, PostgreSQL %s) into %s", key,
                     repositoryLocation, BackupCommand.UTC.format(manifest.snapshotTime()),
                     manifest.database().name(), manifest.database().serverVersion(), target));
+        }
+        if (inPlace) {
+            InPlaceRun.Outcome done = new InPlaceRun(invocation, store, trust, target, kubernetesApi,
+                    Duration.ofSeconds(rolloutTimeoutSeconds)).run(key, namespace, deployment, appSecret, migrateJob,
+                    decryptor, new ProgressReporter(terminal));
+            terminal.say(String.format("restored %s in place into %s: %s, %s; %s runs on it again (%d replicas); the"
+                            + " database it replaced is kept as %s (drop it when you no longer need it)", key,
+                    target.database(), Terminal.count(done.result().restore().tables(), "table"),
+                    Terminal.count(done.result().restore().rows(), "row"), deployment, done.result().replicas(),
+                    done.result().previous()));
+            return ExitCodes.OK;
         }
         if (intoNewDatabase != null) {
             return intoNewDatabase(store, decryptor);
@@ -301,6 +343,21 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
             throw new UsageError(lockTimeoutSeconds < 0 ? "--lock-timeout: seconds, 0 or more"
                     : "--lock-timeout is how long --clean waits for locks; give it with --clean");
         }
+        if (inPlace) {
+            if (file != null || intoNewDatabase != null || clean || allowNonEmpty || noVerify || swap) {
+                throw new UsageError("--in-place restores a backup from --repo into a new database and swaps it in"
+                        + " itself: --file, --into-new-database, --swap, --clean, --allow-non-empty and --no-verify do"
+                        + " not apply");
+            }
+            if (namespace == null || deployment == null) {
+                throw new UsageError("--in-place needs --namespace and --deployment: the application to scale to 0 and back");
+            }
+            if (migrateJob != null && appSecret == null) {
+                throw new UsageError("--migrate-job needs --secret: the application's secret, whose URL the Job gets");
+            }
+        } else if (namespace != null || deployment != null || appSecret != null || migrateJob != null) {
+            throw new UsageError("--namespace, --deployment, --secret and --migrate-job go with --in-place");
+        }
         if (intoNewDatabase != null) {
             if (file != null) {
                 throw new UsageError("--into-new-database restores a backup from --repo: the new database is verified"
@@ -404,6 +461,7 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
             doc.putNull("rows");
             doc.putNull("durationMillis");
             doc.putNull("verification");
+            doc.putNull("erasure");
         } else {
             doc.put("tables", report.tables());
             doc.put("rows", report.rows());
@@ -416,6 +474,11 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
                 ArrayNode differences = v.putArray("differences");
                 report.verification().details().forEach(differences::add);
             }
+            // what the erasure ledger changed before the restore committed: tables and counts, never subjects
+            ObjectNode erasure = doc.putObject("erasure");
+            erasure.put("entries", report.erasure().entries());
+            erasure.put("rowsDeleted", report.erasure().rowsDeleted());
+            erasure.put("rowsUpdated", report.erasure().rowsUpdated());
         }
         doc.set("error", error);
         return doc;

@@ -1,13 +1,10 @@
 package dev.pgvault.config;
 
 import dev.pgvault.archive.crypto.Decryptor;
-import dev.pgvault.archive.crypto.Decryptors;
-import dev.pgvault.archive.crypto.Passphrase;
 import dev.pgvault.errors.ConfigurationException;
 import dev.pgvault.repository.ArchiveRetrieval;
 import dev.pgvault.repository.BackupKey;
 import dev.pgvault.verify.VerificationPolicy;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -44,9 +41,9 @@ public record VerificationConfig(String bucket, String prefix, String backupName
     public static final String NOTICE_TOPIC = "PGVAULT_NOTICE_TOPIC_ARN";
     public static final String DECRYPTION = EncryptionConfig.MODE;
     /** openssl: the passphrase; pgp: the armored secret key. */
-    public static final String DECRYPTION_KEY_REF = "PGVAULT_DECRYPTION_KEY_REF";
+    public static final String DECRYPTION_KEY_REF = DecryptionConfig.KEY_REF;
     /** pgp: the secret key's passphrase, if it has one. */
-    public static final String DECRYPTION_PASSPHRASE_REF = "PGVAULT_DECRYPTION_KEY_PASSPHRASE_REF";
+    public static final String DECRYPTION_PASSPHRASE_REF = DecryptionConfig.PASSPHRASE_REF;
     public static final String FRESHNESS_HOURS = "PGVAULT_FRESHNESS_HOURS";
     /** Assumed restore speed, to choose an integrity-only pass for a backup too large for the time left. */
     public static final String RESTORE_MIB_PER_SECOND = "PGVAULT_RESTORE_MIB_PER_SECOND";
@@ -65,17 +62,7 @@ public record VerificationConfig(String bucket, String prefix, String backupName
         } catch (ConfigurationException e) {
             throw new ConfigurationException("environment variable " + BACKUP_NAME + ": " + e.getMessage());
         }
-        EncryptionConfig.Mode decryption = env.choice(DECRYPTION, EncryptionConfig.Mode.class, EncryptionConfig.Mode.NONE);
-        String keyRef = env.optional(DECRYPTION_KEY_REF)
-                .or(() -> decryption == EncryptionConfig.Mode.OPENSSL ? env.optional(EncryptionConfig.PASSPHRASE_REF)
-                        : java.util.Optional.empty())
-                .orElse(null);
-        if (decryption != EncryptionConfig.Mode.NONE && keyRef == null) {
-            throw new ConfigurationException("environment variable " + DECRYPTION_KEY_REF + " is required when "
-                    + DECRYPTION + " is " + decryption.name().toLowerCase() + " (a reference to the "
-                    + (decryption == EncryptionConfig.Mode.OPENSSL ? "passphrase" : "armored OpenPGP secret key")
-                    + " that opens the backups)");
-        }
+        DecryptionConfig decrypting = DecryptionConfig.from(env);
         String checks = env.optional(CHECKS).orElse(null);
         if (checks != null && !checks.startsWith("ssm:") && !checks.startsWith("s3://")
                 && !checks.matches("^arn:aws[a-z-]*:ssm:.*")) {
@@ -97,7 +84,7 @@ public record VerificationConfig(String bucket, String prefix, String backupName
                 env.optional(PAGERDUTY_SECRET).orElse(null),
                 env.optional(PAGERDUTY_SOURCE).orElse(null),
                 env.optional(NOTICE_TOPIC).orElse(null),
-                decryption, keyRef, env.optional(DECRYPTION_PASSPHRASE_REF).orElse(null),
+                decrypting.mode(), decrypting.keyRef(), decrypting.passphraseRef(),
                 policy,
                 Duration.ofSeconds(env.integer(WATCHDOG_MARGIN_SECONDS, 60, 1, 600)),
                 env.optional(METRICS_NAMESPACE, "pgvault"),
@@ -111,14 +98,7 @@ public record VerificationConfig(String bucket, String prefix, String backupName
 
     /** Opens the backups with the configured key (read once through the resolver). */
     public Decryptor decryptor(SecretResolver secrets) {
-        return switch (decryption) {
-            case NONE -> Decryptors.none();
-            case OPENSSL -> Decryptors.openssl(Passphrase.fromSecretText(secrets.resolve(decryptionKeyRef),
-                    decryptionKeyRef));
-            case PGP -> Decryptors.pgp(secrets.resolve(decryptionKeyRef).getBytes(StandardCharsets.UTF_8),
-                    decryptionPassphraseRef == null ? null
-                            : secrets.resolve(decryptionPassphraseRef).strip().toCharArray());
-        };
+        return new DecryptionConfig(decryption, decryptionKeyRef, decryptionPassphraseRef).decryptor(secrets);
     }
 
     private static boolean flag(Environment env, String name) {

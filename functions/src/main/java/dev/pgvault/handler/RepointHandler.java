@@ -16,6 +16,7 @@ import dev.pgvault.errors.RollbackFailedException;
 import dev.pgvault.kube.EksAccess;
 import dev.pgvault.kube.EksTokenProvider;
 import dev.pgvault.kube.KubernetesAccess;
+import dev.pgvault.kube.MigrationJobs;
 import dev.pgvault.kube.SecretConfigAccess;
 import dev.pgvault.repoint.ConnectionTest;
 import dev.pgvault.repoint.HealthProbe;
@@ -78,7 +79,16 @@ public final class RepointHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        RepointEvent event = RepointEvent.parse(read(input));
+        JsonNode raw = read(input);
+        String action = raw == null ? "" : raw.path("action").asText("");
+        if (MigrationEvents.handles(action)) {
+            // The backup-restore state machine's migration hook: the same cluster access, no repoint.
+            try (KubernetesClient client = cluster.connect()) {
+                JSON.writeValue(output, MigrationEvents.handle(new MigrationJobs(client), raw));
+            }
+            return;
+        }
+        RepointEvent event = RepointEvent.parse(raw);
         JsonNode reply;
         try (KubernetesClient client = cluster.connect()) {
             RepointService service = new RepointService(client, health, connections, clock, pollInterval);

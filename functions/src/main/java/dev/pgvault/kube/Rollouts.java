@@ -49,6 +49,16 @@ public final class Rollouts {
         return deployment;
     }
 
+    /** Sets the deployment's replicas (the in-place restore scales to 0 and back). */
+    public void scale(String namespace, String name, int replicas) {
+        try {
+            client.apps().deployments().inNamespace(namespace).withName(name).scale(replicas);
+        } catch (KubernetesClientException e) {
+            throw new KubernetesAccessException("could not scale deployment " + namespace + "/" + name + " to "
+                    + replicas + ": " + KubeErrors.describe(e));
+        }
+    }
+
     /** Triggers a new rollout; returns the generation the change produced (to wait for). */
     public long restart(String namespace, String name, Instant at) {
         return restart(namespace, name, at, null);

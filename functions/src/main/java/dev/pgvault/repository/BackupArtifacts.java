@@ -30,6 +30,18 @@ public final class BackupArtifacts {
     public static final String CODE_BUNDLE_SUFFIX = ".bundle";
 
     /**
+     * The GDPR erasure ledger: the statements that erase one subject ({@link #ERASURE_STATEMENTS}) and
+     * one object per erasure under {@link #ERASURE_ENTRIES}, named by time and a random id only (never
+     * the subject, which is personal data). None of it is a backup.
+     */
+    public static final String ERASURE_PREFIX = "gdpr/";
+    public static final String ERASURE_STATEMENTS = ERASURE_PREFIX + "erasure-statements.sql";
+    public static final String ERASURE_ENTRIES = ERASURE_PREFIX + "ledger/";
+    /** An entry's key: {@code gdpr/ledger/<yyyyMMdd'T'HHmmss.SSS'Z'>-<id>.json} + the encryption suffix. */
+    private static final java.util.regex.Pattern ERASURE_ENTRY = java.util.regex.Pattern.compile(
+            "gdpr/ledger/(\\d{8}T\\d{6}\\.\\d{3}Z)-([0-9a-f]{32})\\.json(|\\.enc|\\.gpg)");
+
+    /**
      * The encryption suffix by mode. The modes' {@link Encryptor#keySuffix()} must agree (a test checks
      * each encryptor); they are listed here rather than asked of an encryptor because building one
      * needs key material, and a listing has none.
@@ -116,8 +128,8 @@ public final class BackupArtifacts {
         if (key == null) {
             return false;
         }
-        if (isBackupObject(key)) {
-            return true;
+        if (isBackupObject(key) || isErasureEntry(key)) {
+            return true; // an erasure entry is append-only: it must outlive every backup it applies to
         }
         for (Sidecar sidecar : Sidecar.values()) {
             if (sidecar.retainedUnderObjectLock() && key.endsWith(sidecar.suffix())
@@ -144,6 +156,20 @@ public final class BackupArtifacts {
     /** Whether {@code suffix} is one an encryption mode adds (empty for none). */
     public static boolean isEncryptionSuffix(String suffix) {
         return ENCRYPTION_SUFFIXES.containsValue(suffix);
+    }
+
+    /** Whether {@code key} is an entry of the erasure ledger (see {@link #ERASURE_ENTRIES}). */
+    public static boolean isErasureEntry(String key) {
+        return key != null && ERASURE_ENTRY.matcher(key).matches();
+    }
+
+    /** An erasure entry's key for the time stamp, random id and encryption mode. */
+    public static String erasureEntryKey(String stamp, String id, String encryptionMode) {
+        String key = ERASURE_ENTRIES + stamp + "-" + id + ".json" + encryptionSuffix(encryptionMode);
+        if (!isErasureEntry(key)) {
+            throw new IllegalArgumentException("not an erasure entry key: " + key);
+        }
+        return key;
     }
 
     /** Whether {@code suffix} (from {@code .sql} on) is a backup object's. */

@@ -1,7 +1,10 @@
 package dev.pgvault.restore;
 
 import dev.pgvault.archive.Manifest;
+import dev.pgvault.erasure.LedgerApplier;
 import dev.pgvault.errors.DatabaseUnavailableException;
+import dev.pgvault.errors.IntegrityException;
+import dev.pgvault.errors.ManifestMismatchException;
 import dev.pgvault.errors.RestoreFailedException;
 import dev.pgvault.errors.RestoreRefusedException;
 import dev.pgvault.verify.ContentCheck;
@@ -108,6 +111,12 @@ public final class NewDatabaseRestore {
      */
     public record Report(RestoreReport restore, String database, String previous, List<String> warnings) {}
 
+    /** Applies the erasure ledger to the verified new database, in its open transaction (committed after). */
+    @FunctionalInterface
+    interface Eraser {
+        LedgerApplier.Applied erase(Connection fresh) throws SQLException;
+    }
+
     /** Applies the backup's script to the new database, committing every {@code commitEvery} statements. */
     @FunctionalInterface
     interface Applier {
@@ -137,13 +146,18 @@ public final class NewDatabaseRestore {
     private record Plan(String newName, String previous, DatabaseShape shape, int commitEvery) {}
 
     Report run(String key, Manifest manifest, Applier applier) {
+        return run(key, manifest, applier, fresh -> LedgerApplier.Applied.NOTHING);
+    }
+
+    /** As {@link #run(String, Manifest, Applier)}, with the erasure ledger applied once the content matched. */
+    Report run(String key, Manifest manifest, Applier applier, Eraser eraser) {
         Instant started = clock.instant();
         Plan plan;
         try (Connection admin = connectAdmin()) {
             plan = plan(admin, manifest);
             try {
                 create(admin, plan);
-                RestoreReport report = fill(plan, key, manifest, applier, started);
+                RestoreReport report = fill(plan, key, manifest, applier, eraser, started);
                 if (options.swap()) {
                     swap(admin, plan);
                     progress.note("swapped: " + database + " is now the restored database; the one it replaced is "
@@ -256,7 +270,8 @@ public final class NewDatabaseRestore {
     }
 
     /** Restores and verifies in the new database; the connection is closed before any rename. */
-    private RestoreReport fill(Plan plan, String key, Manifest manifest, Applier applier, Instant started)
+    private RestoreReport fill(Plan plan, String key, Manifest manifest, Applier applier, Eraser eraser,
+                               Instant started)
             throws SQLException, IOException {
         try (Connection fresh = connector.connect(plan.newName())) {
             fresh.setAutoCommit(true);
@@ -269,14 +284,17 @@ public final class NewDatabaseRestore {
             List<String> differences = ContentCheck.differences(fresh, manifest);
             fresh.commit();
             if (!differences.isEmpty()) {
-                throw new RestoreFailedException("the restored database does not match backup " + key + "'s manifest: "
-                        + String.join("; ", differences));
+                throw new ManifestMismatchException("the restored database does not match backup " + key
+                        + "'s manifest: " + String.join("; ", differences));
             }
+            // Compared exactly, then erased, before anything (a swap, a repoint) lets the application see it.
+            LedgerApplier.Applied erased = eraser.erase(fresh);
+            fresh.commit();
             Instant now = clock.instant();
             VerificationResult verification = new VerificationResult(key, VerificationStatus.OK, List.of(), now,
                     Duration.between(started, now));
             return new RestoreReport(key, plan.newName(), outcome.tables(), outcome.rows(),
-                    Duration.between(started, now), verification, outcome.producer());
+                    Duration.between(started, now), verification, outcome.producer(), erased);
         }
     }
 
@@ -338,6 +356,9 @@ public final class NewDatabaseRestore {
         }
         String message = "restoring into the new database " + plan.newName() + " failed: " + cause + "; " + dropped
                 + untouched;
+        if (failure instanceof ManifestMismatchException || failure instanceof IntegrityException) {
+            return new ManifestMismatchException(message, attach); // damaged or different: not the server's fault
+        }
         return new RestoreFailedException(message, attach);
     }
 

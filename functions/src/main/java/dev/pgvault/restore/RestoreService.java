@@ -5,6 +5,8 @@ import dev.pgvault.archive.Manifest;
 import dev.pgvault.archive.VerifyingInputStream;
 import dev.pgvault.archive.crypto.DecryptingStream;
 import dev.pgvault.archive.crypto.Decryptor;
+import dev.pgvault.erasure.ErasureLedger;
+import dev.pgvault.erasure.LedgerApplier;
 import dev.pgvault.errors.WrongKeyException;
 import dev.pgvault.errors.IntegrityException;
 import dev.pgvault.errors.RestoreFailedException;
@@ -80,9 +82,11 @@ public final class RestoreService {
                             + " manifest: " + String.join("; ", differences) + "; the restore was rolled back");
                 }
             }
+            // Compared exactly first, then erased: the erasure ledger is applied in the same transaction.
+            LedgerApplier.Applied erased = erase(target, decryptor, progress);
             target.commit();
             return new RestoreReport(key, targetName, outcome.tables(), outcome.rows(),
-                    Duration.between(started, clock.instant()), verification, outcome.producer());
+                    Duration.between(started, clock.instant()), verification, outcome.producer(), erased);
         });
     }
 
@@ -109,7 +113,19 @@ public final class RestoreService {
                         return applyChecked(stored, fresh, manifest, decryptor, progress, options.showRowData(),
                                 commitEvery);
                     }
-                });
+                }, fresh -> erase(fresh, decryptor, progress));
+    }
+
+    /**
+     * Applies the repository's erasure ledger in the target's open transaction (see {@link LedgerApplier});
+     * a failure stops the restore before it commits.
+     */
+    private LedgerApplier.Applied erase(Connection target, Decryptor decryptor, ScriptApplier.Progress progress) {
+        LedgerApplier.Applied erased = new LedgerApplier(new ErasureLedger(store, clock), decryptor).apply(target);
+        if (erased.entries() > 0) {
+            progress.note(erased.describe());
+        }
+        return erased;
     }
 
     /** Restores a plain SQL script (ours or pg_dump's, optionally gzipped) that has no manifest. */

@@ -5,6 +5,7 @@ import dev.pgvault.archive.Manifest;
 import dev.pgvault.dump.LargeObjectContent;
 import dev.pgvault.dump.SessionSettings;
 import dev.pgvault.dump.TableCopier;
+import dev.pgvault.erasure.LedgerApplier;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,15 +24,35 @@ public final class ContentCheck {
 
     /** The differences, one line each; empty when the database holds exactly what the manifest says. */
     public static List<String> differences(Connection connection, Manifest manifest) throws SQLException, IOException {
+        return differences(connection, manifest, LedgerApplier.Applied.NOTHING);
+    }
+
+    /**
+     * The differences after the erasure ledger was applied: a table the ledger changed must hold the
+     * manifest's rows less those it deleted (its content cannot hash as the backup's: the erased
+     * values are gone); every other table and the large objects exactly what the manifest says.
+     */
+    public static List<String> differences(Connection connection, Manifest manifest, LedgerApplier.Applied erased)
+            throws SQLException, IOException {
         SessionSettings.apply(connection);
         List<String> differences = new ArrayList<>();
         for (Manifest.Table table : manifest.tables()) {
-            String copySql = copySql(connection, table);
-            if (copySql == null) {
+            String[] copy = copySql(connection, table);
+            if (copy == null) {
                 differences.add("table " + table.qualifiedName() + " is missing");
                 continue;
             }
+            String copySql = copy[1];
             ContentHash hash = TableCopier.copy(connection, copySql, null, TableCopier.RowListener.NONE);
+            String quoted = copy[0];
+            if (erased.deletedByTable().containsKey(quoted) || erased.updatedByTable().containsKey(quoted)) {
+                long expected = table.rows() - erased.deletedByTable().getOrDefault(quoted, 0L);
+                if (hash.rows() != expected) {
+                    differences.add("table " + table.qualifiedName() + " has " + hash.rows() + " rows, the backup "
+                            + table.rows() + " less the " + (table.rows() - expected) + " the erasure ledger deleted");
+                }
+                continue;
+            }
             if (hash.rows() != table.rows()) {
                 differences.add("table " + table.qualifiedName() + " has " + hash.rows() + " rows, the backup "
                         + table.rows());
@@ -51,8 +72,11 @@ public final class ContentCheck {
         return differences;
     }
 
-    /** COPY of the table's stored columns in column order, as the dump read them; null if absent. */
-    private static String copySql(Connection connection, Manifest.Table table) throws SQLException {
+    /**
+     * The table's quoted name and a COPY of its stored columns in column order, as the dump read
+     * them; null if absent.
+     */
+    private static String[] copySql(Connection connection, Manifest.Table table) throws SQLException {
         String sql = "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname),"
                 + " (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_catalog.pg_attribute a"
                 + "   WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '')"
@@ -66,7 +90,8 @@ public final class ContentCheck {
                     return null;
                 }
                 String columns = rs.getString(2);
-                return "COPY " + rs.getString(1) + (columns == null ? "" : " (" + columns + ")") + " TO STDOUT";
+                return new String[] {rs.getString(1),
+                        "COPY " + rs.getString(1) + (columns == null ? "" : " (" + columns + ")") + " TO STDOUT"};
             }
         }
     }

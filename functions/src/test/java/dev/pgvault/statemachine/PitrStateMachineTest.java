@@ -29,6 +29,7 @@ class PitrStateMachineTest {
             "RepointFunctionArn", "arn:aws:lambda:eu-west-1:123456789012:function:pgvault-repoint",
             "NoticeTopicArn", "arn:aws:sns:eu-west-1:123456789012:pgvault-notices",
             "PitrStepsFunctionArn", "arn:aws:lambda:eu-west-1:123456789012:function:pgvault-pitr-steps",
+            "RestoreFunctionArn", "arn:aws:lambda:eu-west-1:123456789012:function:pgvault-restore",
             "ActiveEndpointParameterName", "/pgvault/prod/active-endpoint");
     private static final String EXECUTION = "arn:aws:states:eu-west-1:123456789012:execution:pgvault-pitr-restore:e-42";
     private static final String START = "2024-01-01T12:00:00Z";
@@ -41,7 +42,7 @@ class PitrStateMachineTest {
             "ChooseWaitLimit", "UseDefaultWaitLimit", "DescribeSource", "CheckSource", "DescribeRestoreWindow",
             "ReadActiveEndpoint", "PlanRestore", "CheckSourceIsActive", "CheckRestoreWindow", "RestorePointRequested",
             "CheckApplication", "RestoreInstance");
-    private static final List<String> AFTER_AVAILABLE = List.of("VerifyTarget", "ReapplySettings", "Repoint",
+    private static final List<String> AFTER_AVAILABLE = List.of("VerifyTarget", "ReapplySettings", "ApplyErasureLedger", "Repoint",
             "DescribeActiveEndpoint", "RecordActiveEndpoint", "TagSuperseded", "DescribeRestored", "CompareSettings",
             "DescribeSuccess", "NotifySuccess", "Restored");
     private static final List<String> ONE_POLL = List.of("WaitForTarget", "DescribeTarget", "CheckTargetStatus");
@@ -194,6 +195,32 @@ class PitrStateMachineTest {
         assertThat(checklist.get(2)).contains("pgvault restore pitr --instance " + TARGET);
         assertThat(checklist.get(3)).contains("all as on the source");
         assertThat(run.path("output")).isEqualTo(notice);
+    }
+
+    @Test
+    void theErasureLedgerIsAppliedToTheRestoredInstanceBeforeTheRepoint() {
+        JsonNode run = scenario(input()).mock("DescribeTarget", ok(target("available"))).run();
+
+        JsonNode erase = onlyCall(run, "ApplyErasureLedger");
+        assertThat(erase.path("FunctionName").asText()).isEqualTo(SUBSTITUTIONS.get("RestoreFunctionArn"));
+        assertThat(erase.path("Payload").path("action").asText()).isEqualTo("erase");
+        assertThat(erase.path("Payload").path("host").asText()).isEqualTo(TARGET_HOST);
+        assertThat(erase.path("Payload").path("port").asInt()).isEqualTo(5432);
+        assertThat(path(run)).containsSubsequence("ApplyErasureLedger", "Repoint");
+        assertThat(notice(run, "NotifySuccess").path("erasure").asText()).contains("2 entries");
+    }
+
+    @Test
+    void aLedgerThatCannotBeAppliedStopsBeforeTheRepoint() {
+        JsonNode run = scenario(input()).mock("DescribeTarget", ok(target("available")))
+                .mock("ApplyErasureLedger", fail("dev.pgvault.errors.RestoreFailedException",
+                        "the erasure ledger's statement 1 failed for entry 0123: 42P01 relation users does not exist"))
+                .run();
+
+        assertThat(path(run)).containsSubsequence("ReapplySettings", "ApplyErasureLedger", "ErasureLedgerFailed",
+                "DescribeFailureAfterRestore", "NotifyFailure", "RestoreFailed");
+        assertThat(run.path("calls").has("Repoint")).isFalse();
+        assertThat(notice(run, "NotifyFailure").path("failedStep").asText()).isEqualTo("ApplyErasureLedger");
     }
 
     @Test
@@ -696,6 +723,8 @@ class PitrStateMachineTest {
             mock("ReadActiveEndpoint", ok(parameter(dev.pgvault.repoint.ActiveEndpoint.UNSET)));
             mock("RestoreInstance", ok(created));
             mock("ReapplySettings", ok(describeModified()));
+            mock("ApplyErasureLedger", ok(payload(JSON.createObjectNode().put("entries", 2).put("rowsDeleted", 3)
+                    .put("rowsUpdated", 0).put("summary", "erasure ledger: 2 entries applied by 1 statement: public.users 3 deleted"))));
             mock("RecordActiveEndpoint", ok(JSON.createObjectNode().put("Version", 2).put("Tier", "Standard")));
             mock("TagSuperseded", ok(JSON.createObjectNode()));
             mock("DescribeRestored", ok(describe(restoredInstance("available"))));

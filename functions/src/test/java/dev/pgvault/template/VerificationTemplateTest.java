@@ -149,7 +149,10 @@ class VerificationTemplateTest {
         for (BackupKind kind : BackupKind.values()) {
             assertThat(readable).contains(new Intrinsic("Sub", "${BackupBucket.Arn}/" + kind.folder() + "/*"));
         }
-        assertThat(readable).hasSize(BackupKind.values().length);
+        // and the erasure ledger, which the scratch restore applies before its comparison
+        assertThat(readable).contains(new Intrinsic("Sub", "${BackupBucket.Arn}/"
+                + dev.pgvault.repository.BackupArtifacts.ERASURE_PREFIX + "*"));
+        assertThat(readable).hasSize(BackupKind.values().length + 1);
         assertThat(resources(allows, "kms:GetPublicKey"))
                 .containsExactly(new Intrinsic("GetAtt", List.of("ManifestSigningKey", "Arn")));
         assertThat(resources(allows, "secretsmanager:GetSecretValue"))
