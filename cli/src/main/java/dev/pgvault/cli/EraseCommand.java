@@ -9,6 +9,10 @@ import dev.pgvault.erasure.ErasureReport;
 import dev.pgvault.repository.BackupCatalog;
 import dev.pgvault.repository.BackupStore;
 import dev.pgvault.restore.ErasureStatements;
+import dev.pgvault.retention.Decision;
+import dev.pgvault.retention.Expiry;
+import dev.pgvault.retention.RetentionPolicy;
+import dev.pgvault.retention.TieringService;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -188,7 +192,7 @@ public final class EraseCommand implements Callable<Integer> {
                     terminal.say("no erasure of that subject is recorded in " + ledger.location());
                 }
             }
-            List<ErasureReport.Row> rows = ErasureReport.of(entries, new BackupCatalog(store), ErasureReport.Expiry.PER_POLICY);
+            List<ErasureReport.Row> rows = ErasureReport.of(entries, new BackupCatalog(store), expiries(store));
             if (rows.isEmpty() && subject == null) {
                 terminal.say("no erasures are recorded in " + ledger.location());
             }
@@ -219,6 +223,22 @@ public final class EraseCommand implements Callable<Integer> {
                 terminal.document(Json.write(doc));
             }
             return ExitCodes.OK;
+        }
+
+        /**
+         * Each backup's earliest expiry under the default retention policy (the tiering function's
+         * defaults; a dry run of the same plan, nothing is changed).
+         */
+        private static ErasureReport.Expiry expiries(BackupStore store) {
+            java.util.Map<String, String> byKey = new java.util.HashMap<>();
+            TieringService tiering = new TieringService(store);
+            java.time.Instant now = java.time.Instant.now();
+            new BackupCatalog(store).list().stream().map(e -> e.key().backupName()).distinct().forEach(name -> {
+                for (Decision decision : tiering.run(name, RetentionPolicy.DEFAULTS, now, true).plan().decisions()) {
+                    byKey.put(decision.key(), Expiry.describe(decision, RetentionPolicy.DEFAULTS));
+                }
+            });
+            return backup -> byKey.getOrDefault(backup.key().key(), "per retention policy");
         }
     }
 }
