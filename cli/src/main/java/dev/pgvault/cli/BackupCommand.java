@@ -60,9 +60,14 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
             description = "The database's short name in object keys (default: ${DEFAULT-VALUE}).")
     String name;
 
-    @Option(names = "--compression-level", defaultValue = "6", paramLabel = "1-9",
-            description = "gzip level (default: ${DEFAULT-VALUE}).")
-    int compressionLevel;
+    @Option(names = "--compression", defaultValue = "gzip", paramLabel = "gzip|zstd",
+            description = "gzip (default: .sql.gz, what gunzip | psql restores) or zstd (.sql.zst, zstd -d | psql;"
+                    + " a fraction of gzip's CPU).")
+    String compression;
+
+    @Option(names = "--compression-level", paramLabel = "LEVEL",
+            description = "gzip 1-9 (default 6) or zstd 1-19 (default 3).")
+    Integer compressionLevel;
 
     @Option(names = "--lock-timeout", defaultValue = "60", paramLabel = "SECONDS",
             description = "How long to wait for table locks before giving up (default: ${DEFAULT-VALUE}).")
@@ -133,8 +138,17 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
     }
 
     private BackupOutcome backUp(BackupMetrics runMetrics, Cancellation cancellation) {
-        if (compressionLevel < 1 || compressionLevel > 9) {
-            throw new UsageError("--compression-level must be 1 to 9, got " + compressionLevel);
+        Compression algorithm;
+        int level;
+        try {
+            algorithm = Compression.fromId(compression);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--compression: " + e.getMessage());
+        }
+        level = compressionLevel == null ? algorithm.defaultLevel() : compressionLevel;
+        if (level < algorithm.minLevel() || level > algorithm.maxLevel()) {
+            throw new UsageError("--compression-level must be " + algorithm.minLevel() + " to " + algorithm.maxLevel()
+                    + " for " + algorithm.id() + ", got " + level);
         }
         BackupKey.checkName(name);
         target = database.target(invocation);
@@ -145,7 +159,7 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
         BackupService service = new BackupService(store, () -> Connections.open(target, cancellation, terminal), runMetrics,
                 Clock.systemUTC(), new DumpOptions(Duration.ofSeconds(lockTimeoutSeconds), keepOwnersAndPrivileges),
                 signer);
-        BackupRequest request = new BackupRequest(kind(), name, Compression.GZIP, compressionLevel, encryptor,
+        BackupRequest request = new BackupRequest(kind(), name, algorithm, level, encryptor,
                 RunOwner.thisProcess(), allowEmpty);
         terminal.say("backing up " + target + " to " + store.location());
         return service.run(request, new ProgressReporter(terminal), cancellation);

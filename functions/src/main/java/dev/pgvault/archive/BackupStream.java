@@ -16,6 +16,9 @@ import java.util.HexFormat;
  * <pre>
  *   SQL --(thread boundary)--> compress --> encrypt (or not) --> SHA-256 + count --> destination
  * </pre>
+ * With several cores the compressor runs its own threads (parallel deflate, zstd workers) and
+ * the writer hands it bytes directly; on one core a thread boundary still lets the dump read
+ * rows while the previous block is compressed.
  * {@link #finish()} flushes and closes every stage but leaves the destination open: making
  * the object visible (or not) is the caller's decision, taken only after the dump succeeded.
  */
@@ -24,7 +27,8 @@ public final class BackupStream {
     private static final int HANDOFF_BLOCKS = 8;
 
     private final CountingOutputStream raw;
-    private final HandoffOutputStream handoff;
+    private final HandoffOutputStream handoff; // null when the compressor has threads of its own
+    private final OutputStream compressed;
     private final CountingOutputStream stored;
     private final MessageDigest sha256;
     private Totals totals;
@@ -34,8 +38,8 @@ public final class BackupStream {
 
     private final EncryptingStream encrypted;
 
-    private BackupStream(OutputStream destination, Compression compression, int level, Encryptor encryptor)
-            throws IOException {
+    private BackupStream(OutputStream destination, Compression compression, int level, Encryptor encryptor,
+            int threads) throws IOException {
         try {
             sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -43,14 +47,22 @@ public final class BackupStream {
         }
         stored = new CountingOutputStream(new DigestOutputStream(new Unclosable(destination), sha256));
         encrypted = encryptor.encrypt(stored);
-        OutputStream compressed = compression.compress(encrypted, level);
-        handoff = new HandoffOutputStream(compressed, HANDOFF_BLOCK, HANDOFF_BLOCKS, "backup-compress");
-        raw = new CountingOutputStream(handoff);
+        compressed = compression.compress(encrypted, level, threads);
+        handoff = Compression.compressesInBackground(threads) ? null
+                : new HandoffOutputStream(compressed, HANDOFF_BLOCK, HANDOFF_BLOCKS, "backup-compress");
+        raw = new CountingOutputStream(handoff == null ? compressed : handoff);
     }
 
+    /** Compresses on the cores available to this process. */
     public static BackupStream open(OutputStream destination, Compression compression, int level, Encryptor encryptor)
             throws IOException {
-        return new BackupStream(destination, compression, level, encryptor);
+        return open(destination, compression, level, encryptor, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Compresses on {@code threads} threads (the share of the machine this run may use). */
+    public static BackupStream open(OutputStream destination, Compression compression, int level, Encryptor encryptor,
+            int threads) throws IOException {
+        return new BackupStream(destination, compression, level, encryptor, threads);
     }
 
     /** Where the SQL goes. */
@@ -69,7 +81,17 @@ public final class BackupStream {
 
     /** Abandons the stream after a failure; the caller aborts the destination. */
     public void abort() {
-        handoff.abort();
+        if (handoff != null) {
+            handoff.abort();
+        } else if (compressed instanceof ParallelGzipOutputStream parallel) {
+            parallel.abort();
+        } else {
+            try {
+                compressed.close(); // frees zstd's native context; what it writes is discarded with the rest
+            } catch (IOException | RuntimeException ignored) {
+                // the destination is being aborted anyway
+            }
+        }
     }
 
     /** Keeps the pipeline's close() from closing (and so committing or aborting) the destination. */

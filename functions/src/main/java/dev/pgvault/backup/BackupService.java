@@ -8,6 +8,7 @@ import dev.pgvault.archive.ManifestCodec;
 import dev.pgvault.archive.signing.ManifestSigner;
 import dev.pgvault.archive.signing.SigningKeys;
 import dev.pgvault.archive.signing.TrustedKeys;
+import dev.pgvault.config.CpuShare;
 import dev.pgvault.dump.DatabaseErrors;
 import dev.pgvault.dump.DumpOptions;
 import dev.pgvault.dump.DumpProgress;
@@ -248,7 +249,7 @@ public final class BackupService {
         PendingObject pending = store.create(key.key(), -1);
         try {
             BackupStream stream = BackupStream.open(pending, request.compression(), request.compressionLevel(),
-                    request.encryptor());
+                    request.encryptor(), CpuShare.cores());
             DumpResult dump;
             BackupStream.Totals totals;
             try {
