@@ -10,6 +10,7 @@ import dev.pgvault.backup.BackupService;
 import dev.pgvault.backup.RunOwner;
 import dev.pgvault.archive.signing.ManifestSigner;
 import dev.pgvault.run.GuardedRun;
+import dev.pgvault.config.CpuShare;
 import dev.pgvault.config.DatabaseTarget;
 import dev.pgvault.dump.DumpOptions;
 import dev.pgvault.metrics.BackupMetrics;
@@ -68,6 +69,11 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
     @Option(names = "--compression-level", paramLabel = "LEVEL",
             description = "gzip 1-9 (default 6) or zstd 1-19 (default 3).")
     Integer compressionLevel;
+
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N",
+            description = "Connections reading table data at once, in one snapshot; large tables are read in page"
+                    + " ranges (PostgreSQL 14+). Default: the cores available. 1 reads on one connection.")
+    Integer jobs;
 
     @Option(names = "--lock-timeout", defaultValue = "60", paramLabel = "SECONDS",
             description = "How long to wait for table locks before giving up (default: ${DEFAULT-VALUE}).")
@@ -150,6 +156,10 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
             throw new UsageError("--compression-level must be " + algorithm.minLevel() + " to " + algorithm.maxLevel()
                     + " for " + algorithm.id() + ", got " + level);
         }
+        int dumpJobs = jobs == null ? CpuShare.cores() : jobs;
+        if (dumpJobs < 1 || dumpJobs > 64) {
+            throw new UsageError("--jobs must be 1 to 64, got " + dumpJobs);
+        }
         BackupKey.checkName(name);
         target = database.target(invocation);
         Encryptor encryptor = encryption.encryptor(); // bad key options fail before anything is touched
@@ -157,7 +167,7 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
         repositoryLocation = store.location();
         ManifestSigner signer = signing.signer(invocation); // after the repository: a failed command creates no key
         BackupService service = new BackupService(store, () -> Connections.open(target, cancellation, terminal), runMetrics,
-                Clock.systemUTC(), new DumpOptions(Duration.ofSeconds(lockTimeoutSeconds), keepOwnersAndPrivileges),
+                Clock.systemUTC(), new DumpOptions(Duration.ofSeconds(lockTimeoutSeconds), keepOwnersAndPrivileges).withJobs(dumpJobs),
                 signer);
         BackupRequest request = new BackupRequest(kind(), name, algorithm, level, encryptor,
                 RunOwner.thisProcess(), allowEmpty);

@@ -69,9 +69,9 @@ class CliBackupRestoreTest {
     }
 
     @Test
-    void zstdBackupRestoresWithPgvaultAndWithZstdAndPsql() throws Exception {
+    void zstdBackupOnTwoConnectionsRestoresWithPgvaultAndWithZstdAndPsql() throws Exception {
         CliRun backup = CliRun.of("backup", "--database-url", db.libpqUrl(), "--repo", repo.toString(), "--manual",
-                "--compression", "zstd");
+                "--compression", "zstd", "--jobs", "2");
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
         assertThat(backup.out()).containsPattern("manual/auth-db-manual-[0-9-]+\\.sql\\.zst:");
 

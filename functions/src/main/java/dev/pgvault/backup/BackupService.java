@@ -253,7 +253,7 @@ public final class BackupService {
             DumpResult dump;
             BackupStream.Totals totals;
             try {
-                dump = new Dumper(dumpOptions).dump(connection, stream.sql(), progress);
+                dump = new Dumper(dumpOptions).dump(connection, stream.sql(), progress, database::open);
                 totals = stream.finish();
             } catch (RuntimeException | IOException e) {
                 stream.abort();

@@ -16,8 +16,8 @@ import java.util.Optional;
  * @param objectLock the S3 Object Lock retention put on backups, manifests and signatures; null for none
  */
 public record BackupConfig(String bucket, String prefix, String backupName, String databaseSecret, String signingKey,
-                           String databaseName, Compression compression, int compressionLevel, Duration lockTimeout,
-                           String metricsNamespace,
+                           String databaseName, Compression compression, int compressionLevel, int dumpJobs,
+                           Duration lockTimeout, String metricsNamespace,
                            EncryptionConfig encryption, boolean keepOwnersAndPrivileges, boolean allowEmpty,
                            Duration watchdogMargin, ObjectLock objectLock, String activeEndpointParameter) {
 
@@ -34,6 +34,8 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
     /** How long before the function's deadline the watchdog stops a backup (default 60 s). */
     public static final String WATCHDOG_MARGIN_SECONDS = "PGVAULT_WATCHDOG_MARGIN_SECONDS";
     public static final String COMPRESSION = "PGVAULT_COMPRESSION";
+    /** Connections reading table data at once; default: the vCPU share the function's memory buys. */
+    public static final String DUMP_JOBS = "PGVAULT_DUMP_JOBS";
     public static final String COMPRESSION_LEVEL = "PGVAULT_COMPRESSION_LEVEL";
     public static final String LOCK_TIMEOUT_SECONDS = "PGVAULT_LOCK_TIMEOUT_SECONDS";
     public static final String METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE";
@@ -74,6 +76,7 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
                 env.optional(DATABASE_NAME).orElse(null),
                 compression,
                 env.integer(COMPRESSION_LEVEL, compression.defaultLevel(), compression.minLevel(), compression.maxLevel()),
+                env.integer(DUMP_JOBS, CpuShare.cores(), 1, 64),
                 Duration.ofSeconds(env.integer(LOCK_TIMEOUT_SECONDS, 60, 1, 3600)),
                 env.optional(METRICS_NAMESPACE, "pgvault"),
                 EncryptionConfig.from(env),
@@ -112,7 +115,7 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
 
     /** How the dump is taken. */
     public DumpOptions dumpOptions() {
-        return new DumpOptions(lockTimeout, keepOwnersAndPrivileges);
+        return new DumpOptions(lockTimeout, keepOwnersAndPrivileges).withJobs(dumpJobs);
     }
 
     private static boolean flag(Environment env, String name) {

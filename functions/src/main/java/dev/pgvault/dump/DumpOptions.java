@@ -15,8 +15,26 @@ import java.time.Duration;
  *                                 (the tablespaces must exist where the backup is restored); off, everything
  *                                 goes to the restoring database's default tablespace, as
  *                                 {@code pg_dump --no-tablespaces}. On by default, as pg_dump
+ * @param jobs                     how many connections read table data at once, in the dump's one snapshot;
+ *                                 1 reads it on the dump's own connection (see {@code ParallelCopy})
+ * @param chunkBytes               the size (table plus TOAST) above which a table is read in page ranges
+ *                                 by several connections; 0 chooses from the database's size
  */
-public record DumpOptions(Duration lockTimeout, boolean keepOwnersAndPrivileges, boolean tablespaces) {
+public record DumpOptions(Duration lockTimeout, boolean keepOwnersAndPrivileges, boolean tablespaces, int jobs,
+                          long chunkBytes) {
+    public DumpOptions {
+        if (jobs < 1) {
+            throw new IllegalArgumentException("jobs must be at least 1, got " + jobs);
+        }
+        if (chunkBytes < 0) {
+            throw new IllegalArgumentException("chunkBytes must not be negative, got " + chunkBytes);
+        }
+    }
+
+    public DumpOptions(Duration lockTimeout, boolean keepOwnersAndPrivileges, boolean tablespaces) {
+        this(lockTimeout, keepOwnersAndPrivileges, tablespaces, 1, 0);
+    }
+
     public DumpOptions(Duration lockTimeout) {
         this(lockTimeout, false);
     }
@@ -30,11 +48,21 @@ public record DumpOptions(Duration lockTimeout, boolean keepOwnersAndPrivileges,
     }
 
     public DumpOptions withOwnersAndPrivileges(boolean keep) {
-        return new DumpOptions(lockTimeout, keep, tablespaces);
+        return new DumpOptions(lockTimeout, keep, tablespaces, jobs, chunkBytes);
     }
 
     /** {@code false}: leave tablespaces out, as {@code pg_dump --no-tablespaces}. */
     public DumpOptions withTablespaces(boolean keep) {
-        return new DumpOptions(lockTimeout, keepOwnersAndPrivileges, keep);
+        return new DumpOptions(lockTimeout, keepOwnersAndPrivileges, keep, jobs, chunkBytes);
+    }
+
+    /** {@code jobs} connections read table data at once (1: serially, on the dump's connection). */
+    public DumpOptions withJobs(int jobs) {
+        return new DumpOptions(lockTimeout, keepOwnersAndPrivileges, tablespaces, jobs, chunkBytes);
+    }
+
+    /** Tables larger than {@code bytes} are read in page ranges (0: chosen from the database's size). */
+    public DumpOptions withChunkBytes(long bytes) {
+        return new DumpOptions(lockTimeout, keepOwnersAndPrivileges, tablespaces, jobs, bytes);
     }
 }
