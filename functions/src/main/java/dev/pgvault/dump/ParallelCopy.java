@@ -1,6 +1,7 @@
 package dev.pgvault.dump;
 
 import dev.pgvault.archive.ContentHash;
+import dev.pgvault.archive.CountingOutputStream;
 import dev.pgvault.errors.PgvaultException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -75,13 +76,13 @@ final class ParallelCopy implements AutoCloseable {
         long bytes = 0;
         while (next < buffers.size() && buffers.get(next).chunk.table() == table) {
             ChunkBuffer buffer = buffers.get(next++);
-            CountingSink counting = new CountingSink(out);
+            CountingOutputStream counting = new CountingOutputStream(out);
             try {
                 total.add(buffer.drainTo(counting, this::checkStopped));
             } catch (ChunkBuffer.ChunkFailedException e) {
                 throw failed(e.getCause() == null ? e : e.getCause());
             }
-            bytes += counting.count;
+            bytes += counting.count();
             listener.rows(total.rows(), bytes);
         }
         return total;
@@ -196,27 +197,6 @@ final class ParallelCopy implements AutoCloseable {
             connection.close();
         } catch (SQLException | RuntimeException ignored) {
             // nothing was written through it
-        }
-    }
-
-    private static final class CountingSink extends OutputStream {
-        private final OutputStream out;
-        long count;
-
-        CountingSink(OutputStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
         }
     }
 }
