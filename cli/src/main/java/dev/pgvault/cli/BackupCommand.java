@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -166,7 +167,10 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
         BackupStore store = repository.open(objectLock());
         repositoryLocation = store.location();
         ManifestSigner signer = signing.signer(invocation); // after the repository: a failed command creates no key
-        BackupService service = new BackupService(store, () -> Connections.open(target, cancellation, terminal), runMetrics,
+        // The dump's connection says where it connected; its parallel workers' connections, the same, do not.
+        AtomicBoolean announced = new AtomicBoolean();
+        BackupService service = new BackupService(store,
+                () -> Connections.open(target, cancellation, terminal, !announced.getAndSet(true)), runMetrics,
                 Clock.systemUTC(), new DumpOptions(Duration.ofSeconds(lockTimeoutSeconds), keepOwnersAndPrivileges).withJobs(dumpJobs),
                 signer);
         BackupRequest request = new BackupRequest(kind(), name, algorithm, level, encryptor,

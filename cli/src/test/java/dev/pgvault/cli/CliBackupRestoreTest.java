@@ -74,6 +74,8 @@ class CliBackupRestoreTest {
                 "--compression", "zstd", "--jobs", "2");
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
         assertThat(backup.out()).containsPattern("manual/auth-db-manual-[0-9-]+\\.sql\\.zst:");
+        // three connections (the dump's and two workers'), one "connected to" line
+        assertThat((backup.out() + backup.err()).split("connected to ", -1)).hasSize(2);
 
         String target = db.newDatabase();
         CliRun restore = CliRun.of("restore", "--repo", repo.toString(), "--backup", "latest",

@@ -49,8 +49,9 @@ public final class PartSizing {
     /**
      * Parts capped so that the three buffers an upload holds take at most 3/5 of {@code maxHeap}
      * (the dump, compression and the SDK need the rest): a power of two from 8 to 32 MiB. The
-     * launcher's and the Lambda's 160 MiB heap keep 32 MiB parts; a 128 MiB heap gets 16 MiB parts,
-     * and so a smaller ceiling ({@link #capacity()}), never more memory.
+     * launcher's and the Lambda's 128 MiB heap (what keeps their RSS under 256 MB) gets 16 MiB
+     * parts, so a smaller ceiling ({@link #capacity()}: about 148 GiB stored), never more memory;
+     * a heap of 160 MiB or more keeps 32 MiB parts.
      */
     public static PartSizing forHeap(long maxHeap) {
         long cap = FIRST_PART;
