@@ -17,8 +17,6 @@ public enum Compression {
     GZIP("gzip", ".gz", 1, 9, 6),
     ZSTD("zstd", ".zst", 1, 19, 3);
 
-    /** gzip's default level; {@link #defaultLevel()} gives each algorithm's. */
-    public static final int DEFAULT_LEVEL = 6;
     private static final int BUFFER = 1 << 16;
     private static final int PARALLEL_BLOCK = 1 << 20;
 
