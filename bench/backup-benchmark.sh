@@ -1,25 +1,33 @@
 #!/usr/bin/env bash
-# Benchmark (not a test): pgvault backup against `pg_dump | gzip` on the same database, same run.
+# Benchmark (not a test): pgvault backup and restore against pg_dump and psql, same data, same run.
 #
-#   bench/backup-benchmark.sh [SIZE_MB] [RUNS]  # default 1000 MB of table data, 3 runs of each
+#   bench/backup-benchmark.sh [USERS ...]     # default: 200000; e.g. 200000 1000000
+#   RUNS=5 JOBS="1 2" bench/backup-benchmark.sh 200000
 #
-# Builds a throwaway PostgreSQL cluster with the machine's binaries, fills a database of about
-# SIZE_MB (pgbench tables plus a text-heavy table like an auth service's), then runs, one after
-# the other on the same data:
-#   pg_dump | gzip -6            (the seed runbook's backup)
-#   pgvault backup               (gzip 6, unencrypted)
-#   pgvault backup --encryption openssl
-#   pgvault backup --encryption pgp
-# RUNS times each, interleaved, and prints the median wall time, the ratio to pg_dump | gzip,
-# peak resident memory and output size.
+# For each size, builds an auth service's database (bench/auth-schema.sql: users, sessions, audit
+# events; about 1.25 KB of dump text a user) in a throwaway cluster made with the machine's
+# PostgreSQL binaries, then runs RUNS rounds (default 3), each tool once a round, interleaved:
+#   pg_dump > /dev/null            raw pg_dump, what the server can produce
+#   pg_dump | gzip -6              the seed runbook's backup
+#   pg_dump | zstd -3
+#   pgvault backup (gzip 6)        with --jobs 1 and with each of JOBS (default: 2 and all cores)
+#   pgvault backup --compression zstd
+#   psql -f dump.sql               restore of pg_dump's plain script into a new database
+#   pgvault restore                of pgvault's gzip backup into a new database
+# and prints medians: wall time, client CPU-seconds (user + system of the client processes, not the
+# server's), CPU-seconds per GB of dump text, peak resident memory of the largest client process,
+# and output size. pgvault runs with its launcher's defaults (the memory limits the launcher sets).
+# On a machine shared with other work, wall times are noisy: compare CPU-seconds, run more rounds.
 set -euo pipefail
-size_mb="${1:-1000}"
-runs="${2:-3}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(200000)
+runs="${RUNS:-3}"
+cores="$(nproc)"
+jobs_list="$(printf '%s\n' ${JOBS:-2 $cores} | awk '$1 > 1 && !seen[$1]++' | tr '\n' ' ')"
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"
 [ -x "$bin/initdb" ] || { echo "needs PostgreSQL server binaries (apt-get install postgresql)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
-command -v gpg >/dev/null || { echo "needs gpg" >&2; exit 1; }
+command -v zstd >/dev/null || { echo "needs zstd (apt-get install zstd)" >&2; exit 1; }
 
 "$here/pgvault" --version >/dev/null   # builds the jar on first use
 
@@ -34,58 +42,80 @@ trap cleanup EXIT
 echo "== cluster: $bin, port $port, work dir $work"
 "${as_pg[@]}" "$bin/initdb" -D "$work/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
 "${as_pg[@]}" "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w \
-  -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c fsync=off -c shared_buffers=256MB" start >/dev/null
-url="postgresql://postgres@127.0.0.1:$port/bench"
-"$bin/psql" -X -q -d "postgresql://postgres@127.0.0.1:$port/postgres" -c "CREATE DATABASE bench"
+  -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c fsync=off -c shared_buffers=256MB -c max_connections=60" start >/dev/null
+server="postgresql://postgres@127.0.0.1:$port"
+psql=("$bin/psql" -X -q -v ON_ERROR_STOP=1)
+restores=0
 
-echo "== loading about ${size_mb} MB"
-scale=$(( size_mb * 2 / 3 / 15 )); [ "$scale" -ge 1 ] || scale=1
-"$bin/pgbench" -q -i -s "$scale" -d "$url" >/dev/null 2>&1
-text_rows=$(( size_mb * 1024 / 3 ))   # ~1 KB a row, a third of the data
-"$bin/psql" -X -q -d "$url" -c "CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL, profile jsonb,
-  bio text, created_at timestamptz NOT NULL DEFAULT now());
-  INSERT INTO users (email, profile, bio, created_at)
-  SELECT 'user' || g || '@example.com', jsonb_build_object('plan', g % 5, 'tags', ARRAY['a' || g % 17, 'b']),
-         (SELECT string_agg(md5((g * 32 + k)::text), ' ') FROM generate_series(1, 24) k),
-         timestamptz '2024-01-01' + g * interval '1 second'
-  FROM generate_series(1, $text_rows) g;"
-"$bin/psql" -X -q -d "$url" -c "VACUUM ANALYZE"
-db_size="$("$bin/psql" -X -A -t -d "$url" -c "SELECT pg_size_pretty(pg_database_size('bench'))")"
-echo "   database size on disk: $db_size"
-
-printf 'correct horse battery staple\n' > "$work/passphrase"
-export GNUPGHOME="$work/gnupg"; mkdir -m 700 "$GNUPGHOME"
-gpg --batch --quiet --pinentry-mode loopback --passphrase '' --quick-gen-key 'Bench <bench@example.org>' rsa3072 encrypt never 2>/dev/null
-gpg --batch --quiet --armor --export bench@example.org > "$work/recipient.asc"
-
-run() { # label, output file or dir, command...
+# label, output (a file, dir:DIRECTORY for a repository, or - for none), command...:
+# appends "users label wall cpu rss bytes" to the results
+run() {
   local label="$1" out="$2"; shift 2
-  rm -rf "$out"
-  /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/stdout" 2>"$work/stderr" || { cat "$work/stderr" >&2; exit 1; }
-  read -r wall rss_kb < "$work/time"
-  local bytes; bytes=$(du -sb "$out" | cut -f1)
-  printf '%s\t%s\t%s\t%s\n' "$label" "$wall" "$rss_kb" "$bytes" >> "$work/results"
+  [ "$out" = - ] || rm -rf "${out#dir:}"
+  [[ "$out" != dir:* ]] || { out="${out#dir:}"; mkdir -p "$out"; }
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >"$work/stdout" 2>"$work/stderr" \
+    || { echo "$label failed:" >&2; cat "$work/stderr" >&2; exit 1; }
+  local wall user sys rss bytes=0
+  read -r wall user sys rss < "$work/time"
+  [ "$out" = - ] || bytes=$(du -sb --exclude='*.json' --exclude='*.sig' "$out" | cut -f1)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$users" "$label" "$wall" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$rss" "$bytes" >> "$work/results"
 }
 
-echo "== running $runs rounds (each tool once a round, same data)"
-for round in $(seq "$runs"); do
-run "pg_dump | gzip -6" "$work/pg_dump.sql.gz" bash -c "set -o pipefail; '$bin/pg_dump' -d '$url' | gzip -6 > '$work/pg_dump.sql.gz'"
-# pgvault's heap is capped to show the stream's memory does not grow with the database.
-export PGVAULT_JAVA_OPTS="${PGVAULT_JAVA_OPTS:--Xmx128m}"
-echo "   pgvault JVM options: $PGVAULT_JAVA_OPTS"
-run "pgvault backup" "$work/repo-plain" "$here/pgvault" backup --database-url "$url" --repo "$work/repo-plain" --manual
-run "pgvault backup --encryption openssl" "$work/repo-openssl" "$here/pgvault" backup --database-url "$url" \
-  --repo "$work/repo-openssl" --manual --encryption openssl --passphrase-file "$work/passphrase"
-run "pgvault backup --encryption pgp" "$work/repo-pgp" "$here/pgvault" backup --database-url "$url" \
-  --repo "$work/repo-pgp" --manual --encryption pgp --recipient-key "$work/recipient.asc"
+fresh_db() { restores=$((restores + 1)); "${psql[@]}" -d "$server/postgres" -c "CREATE DATABASE r$restores"; echo "$server/r$restores"; }
+drop_db() { "${psql[@]}" -d "$server/postgres" -c "DROP DATABASE ${1##*/}"; }
+
+for users in "${sizes[@]}"; do
+  db="auth$users"
+  echo "== loading $users users into $db"
+  "${psql[@]}" -d "$server/postgres" -c "CREATE DATABASE $db"
+  "${psql[@]}" -d "$server/$db" -v users="$users" -f "$here/bench/auth-schema.sql" >/dev/null
+  url="$server/$db"
+  db_size="$("$bin/psql" -X -A -t -d "$url" -c "SELECT pg_size_pretty(pg_database_size('$db'))")"
+  "$bin/pg_dump" -d "$url" -f "$work/dump.sql"
+  text_bytes=$(stat -c %s "$work/dump.sql")
+  printf '%s\t%s\t%s\n' "$users" "$db_size" "$text_bytes" >> "$work/sizes"
+  echo "   $db_size on disk, $((text_bytes / 1048576)) MiB of dump text"
+
+  for round in $(seq "$runs"); do
+    echo "   round $round of $runs"
+    run "pg_dump > /dev/null" - "$bin/pg_dump" -d "$url" -f /dev/null
+    run "pg_dump | gzip -6" "$work/pg_dump.sql.gz" bash -c "set -o pipefail; '$bin/pg_dump' -d '$url' | gzip -6 > '$work/pg_dump.sql.gz'"
+    run "pg_dump | zstd -3" "$work/pg_dump.sql.zst" bash -c "set -o pipefail; '$bin/pg_dump' -d '$url' | zstd -q -3 > '$work/pg_dump.sql.zst'"
+    for jobs in 1 $jobs_list; do
+      run "pgvault gzip --jobs $jobs" "dir:$work/repo-gzip" "$here/pgvault" backup --database-url "$url" \
+        --repo "$work/repo-gzip" --manual --jobs "$jobs"
+    done
+    run "pgvault zstd --jobs $cores" "dir:$work/repo-zstd" "$here/pgvault" backup --database-url "$url" \
+      --repo "$work/repo-zstd" --manual --compression zstd --jobs "$cores"
+    target="$(fresh_db)"
+    run "restore: psql -f" - "${psql[@]}" -d "$target" -f "$work/dump.sql"
+    drop_db "$target"
+    run "pgvault gzip --jobs $cores" "dir:$work/repo-gzip" "$here/pgvault" backup --database-url "$url" \
+      --repo "$work/repo-gzip" --manual --jobs "$cores" # the backup the restore reads (not counted twice below)
+    sed -i '$d' "$work/results"
+    target="$(fresh_db)"
+    run "restore: pgvault restore" - "$here/pgvault" restore --repo "$work/repo-gzip" --backup latest \
+      --database-url "$target"
+    drop_db "$target"
+  done
+  "${psql[@]}" -d "$server/postgres" -c "DROP DATABASE $db"
 done
 
 echo
-echo "database: $db_size on disk; machine: $(nproc) cores; $("$bin/postgres" --version)"
-echo "median of $runs runs (all runs: $work/results while it exists)"
-sort -t$'\t' -k1,1 -k2,2n "$work/results" | awk -F'\t' -v runs="$runs" '
-  { n[$1]++; if (n[$1] == int((runs + 1) / 2)) { wall[$1] = $2; rss[$1] = $3; size[$1] = $4; order[++k] = $1 } }
-  END { base = wall["pg_dump | gzip -6"];
-        for (i = 1; i <= k; i++) { t = order[i];
-          printf "%-38s %8.1f s  %5.2fx  peak RSS %7.0f MB  output %8.1f MB\n", t, wall[t], wall[t] / base, rss[t] / 1024, size[t] / 1048576 } }'
+echo "machine: $cores cores ($(uptime | sed 's/.*load average: /load average /')); $("$bin/postgres" --version)"
+echo "medians of $runs interleaved rounds; client CPU = user + system of the client processes"
+sort -t$'\t' -k1,1n -k2,2 -k3,3n "$work/results" | awk -F'\t' -v runs="$runs" '
+  FILENAME == ARGV[1] { disk[$1] = $2; text[$1] = $3; next }
+  { key = $1 SUBSEP $2; n[key]++; w[key, n[key]] = $3; c[key, n[key]] = $4; r[key, n[key]] = $5; b[key, n[key]] = $6
+    if (!(key in seen)) { seen[key] = 1; order[++k] = key } }
+  function median(a, key, m,   i, j, t, v) { for (i = 1; i <= m; i++) v[i] = a[key, i]
+    for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+    return v[int((m + 1) / 2)] }
+  END { last = ""
+    for (i = 1; i <= k; i++) { split(order[i], parts, SUBSEP); users = parts[1]; label = parts[2]; m = n[order[i]]
+      if (users != last) { printf "\n%s users: %s on disk, %.0f MiB of dump text\n", users, disk[users], text[users] / 1048576
+        printf "%-28s %8s %8s %9s %9s %10s\n", "", "wall s", "CPU s", "CPU s/GB", "peak RSS", "output"; last = users }
+      wall = median(w, order[i], m); cpu = median(c, order[i], m); rss = median(r, order[i], m); bytes = median(b, order[i], m)
+      printf "%-28s %8.2f %8.2f %9.2f %6.0f MB %7.1f MB\n", label, wall, cpu, cpu / (text[users] / 1e9), rss / 1024,
+        bytes / 1048576 } }' "$work/sizes" -
 cp "$work/results" /tmp/pgvault-bench-last.tsv

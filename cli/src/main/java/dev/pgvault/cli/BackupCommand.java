@@ -10,6 +10,7 @@ import dev.pgvault.backup.BackupService;
 import dev.pgvault.backup.RunOwner;
 import dev.pgvault.archive.signing.ManifestSigner;
 import dev.pgvault.run.GuardedRun;
+import dev.pgvault.config.CpuShare;
 import dev.pgvault.config.DatabaseTarget;
 import dev.pgvault.dump.DumpOptions;
 import dev.pgvault.metrics.BackupMetrics;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -60,9 +62,19 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
             description = "The database's short name in object keys (default: ${DEFAULT-VALUE}).")
     String name;
 
-    @Option(names = "--compression-level", defaultValue = "6", paramLabel = "1-9",
-            description = "gzip level (default: ${DEFAULT-VALUE}).")
-    int compressionLevel;
+    @Option(names = "--compression", defaultValue = "gzip", paramLabel = "gzip|zstd",
+            description = "gzip (default: .sql.gz, what gunzip | psql restores) or zstd (.sql.zst, zstd -d | psql;"
+                    + " a fraction of gzip's CPU).")
+    String compression;
+
+    @Option(names = "--compression-level", paramLabel = "LEVEL",
+            description = "gzip 1-9 (default 6) or zstd 1-19 (default 3).")
+    Integer compressionLevel;
+
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N",
+            description = "Connections reading table data at once, in one snapshot; large tables are read in page"
+                    + " ranges (PostgreSQL 14+). Default: the cores available. 1 reads on one connection.")
+    Integer jobs;
 
     @Option(names = "--lock-timeout", defaultValue = "60", paramLabel = "SECONDS",
             description = "How long to wait for table locks before giving up (default: ${DEFAULT-VALUE}).")
@@ -139,8 +151,21 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
     }
 
     private BackupOutcome backUp(BackupMetrics runMetrics, Cancellation cancellation) {
-        if (compressionLevel < 1 || compressionLevel > 9) {
-            throw new UsageError("--compression-level must be 1 to 9, got " + compressionLevel);
+        Compression algorithm;
+        int level;
+        try {
+            algorithm = Compression.fromId(compression);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--compression: " + e.getMessage());
+        }
+        level = compressionLevel == null ? algorithm.defaultLevel() : compressionLevel;
+        if (level < algorithm.minLevel() || level > algorithm.maxLevel()) {
+            throw new UsageError("--compression-level must be " + algorithm.minLevel() + " to " + algorithm.maxLevel()
+                    + " for " + algorithm.id() + ", got " + level);
+        }
+        int dumpJobs = jobs == null ? CpuShare.cores() : jobs;
+        if (dumpJobs < 1 || dumpJobs > 64) {
+            throw new UsageError("--jobs must be 1 to 64, got " + dumpJobs);
         }
         BackupKey.checkName(name);
         target = database.target(invocation);
@@ -148,10 +173,14 @@ public final class BackupCommand implements Callable<Integer>, Json.Reporting, F
         BackupStore store = repository.open(objectLock());
         repositoryLocation = store.location();
         ManifestSigner signer = signing.signer(invocation); // after the repository: a failed command creates no key
-        BackupService service = new BackupService(store, () -> Connections.open(target, cancellation, terminal), runMetrics,
-                Clock.systemUTC(), new DumpOptions(Duration.ofSeconds(lockTimeoutSeconds), keepOwnersAndPrivileges).withGlobals(globals),
+        // The dump's connection says where it connected; its parallel workers' connections, the same, do not.
+        AtomicBoolean announced = new AtomicBoolean();
+        BackupService service = new BackupService(store,
+                () -> Connections.open(target, cancellation, terminal, !announced.getAndSet(true)), runMetrics,
+                Clock.systemUTC(), new DumpOptions(Duration.ofSeconds(lockTimeoutSeconds), keepOwnersAndPrivileges)
+                        .withJobs(dumpJobs).withGlobals(globals),
                 signer);
-        BackupRequest request = new BackupRequest(kind(), name, Compression.GZIP, compressionLevel, encryptor,
+        BackupRequest request = new BackupRequest(kind(), name, algorithm, level, encryptor,
                 RunOwner.thisProcess(), allowEmpty);
         terminal.say("backing up " + target + " to " + store.location());
         return service.run(request, new ProgressReporter(terminal), cancellation);

@@ -18,6 +18,11 @@ final class Connections {
 
     /** Opens the connection and tells {@code terminal} once how it is protected (which TLS, or none and why). */
     static Connection open(DatabaseTarget target, Cancellation cancellation, Terminal terminal) {
+        return open(target, cancellation, terminal, true);
+    }
+
+    /** {@code announce} false: no "connected to" line (another connection of the same run already said it). */
+    static Connection open(DatabaseTarget target, Cancellation cancellation, Terminal terminal, boolean announce) {
         Connection connection;
         try {
             connection = target.connect(); // a failure to connect is already one line (DatabaseUnavailableException)
@@ -25,10 +30,12 @@ final class Connections {
             throw new DatabaseUnavailableException("could not connect to " + target + ": "
                     + DatabaseErrors.describeConnectionFailure(e, target.host(), target.port()), e);
         }
-        try {
-            terminal.say("connected to " + target + ": " + target.negotiatedTls(connection).line());
-        } catch (SQLException e) {
-            terminal.say("connected to " + target + " (could not read its TLS status: " + e.getMessage() + ")");
+        if (announce) {
+            try {
+                terminal.say("connected to " + target + ": " + target.negotiatedTls(connection).line());
+            } catch (SQLException e) {
+                terminal.say("connected to " + target + " (could not read its TLS status: " + e.getMessage() + ")");
+            }
         }
         cancellation.onCancel(() -> abort(connection));
         return connection;

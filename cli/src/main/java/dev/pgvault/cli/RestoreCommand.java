@@ -84,7 +84,7 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
     String name;
 
     @Option(names = "--file", paramLabel = "PATH",
-            description = "Restore a plain SQL script (pgvault's or pg_dump's, .sql or .sql.gz) instead of a backup.")
+            description = "Restore a plain SQL script (pgvault's or pg_dump's, .sql, .sql.gz or .sql.zst) instead of a backup.")
     Path file;
 
     @Option(names = "--clean", description = "Drop what the target holds first, in the same transaction: its schemas,"

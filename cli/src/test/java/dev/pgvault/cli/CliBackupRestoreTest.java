@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgvault.sandbox.SampleDatabase;
 import dev.pgvault.testing.DataFingerprint;
+import dev.pgvault.testing.PgTools;
 import dev.pgvault.testing.SharedS3;
 import dev.pgvault.testing.TestDatabase;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +66,40 @@ class CliBackupRestoreTest {
                 "--database-url", db.server().libpqUrl(target));
         assertThat(again.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(again.err()).contains("not empty").contains("--clean");
+    }
+
+    @Test
+    void zstdBackupOnTwoConnectionsRestoresWithPgvaultAndWithZstdAndPsql() throws Exception {
+        CliRun backup = CliRun.of("backup", "--database-url", db.libpqUrl(), "--repo", repo.toString(), "--manual",
+                "--compression", "zstd", "--jobs", "2");
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        assertThat(backup.out()).containsPattern("manual/auth-db-manual-[0-9-]+\\.sql\\.zst:");
+        // three connections (the dump's and two workers'), one "connected to" line
+        assertThat((backup.out() + backup.err()).split("connected to ", -1)).hasSize(2);
+
+        String target = db.newDatabase();
+        CliRun restore = CliRun.of("restore", "--repo", repo.toString(), "--backup", "latest",
+                "--database-url", db.server().libpqUrl(target));
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(restore.out()).contains("verified against the manifest");
+        try (Connection source = db.connect(); Connection copy = db.server().connect(target)) {
+            assertThat(DataFingerprint.of(copy)).isEqualTo(DataFingerprint.of(source));
+        }
+
+        // The object is an ordinary .sql.zst: zstd -d | psql restores it without pgvault.
+        Path object;
+        try (Stream<Path> files = Files.walk(repo)) {
+            object = files.filter(p -> p.toString().endsWith(".sql.zst")).findFirst().orElseThrow();
+        }
+        String byTools = db.newDatabase();
+        Path psql = PgTools.forServer(db.server()).bin().resolve("psql");
+        PgTools.Result restored = PgTools.run(List.of("bash", "-c",
+                "set -o pipefail; zstd -d -c -q '" + object + "' | '" + psql + "' -X -q -v ON_ERROR_STOP=1 -d '"
+                        + db.server().libpqUrl(byTools) + "'"));
+        assertThat(restored.exitCode()).as(restored.stderr()).isZero();
+        try (Connection source = db.connect(); Connection copy = db.server().connect(byTools)) {
+            assertThat(DataFingerprint.of(copy)).isEqualTo(DataFingerprint.of(source));
+        }
     }
 
     @Test

@@ -138,6 +138,12 @@ class CliUserErrorsTest {
                 ExitCodes.USAGE, "--file " + repo.resolve("x.sql") + ": no such file");
         assertOneLine(CliRun.of("backup", "--repo", repo.toString(), "--database-url", url, "--compression-level", "12"),
                 ExitCodes.USAGE, "--compression-level must be 1 to 9");
+        assertOneLine(CliRun.of("backup", "--repo", repo.toString(), "--database-url", url, "--compression", "zstd",
+                "--compression-level", "20"), ExitCodes.USAGE, "--compression-level must be 1 to 19 for zstd, got 20");
+        assertOneLine(CliRun.of("backup", "--repo", repo.toString(), "--database-url", url, "--jobs", "0"),
+                ExitCodes.USAGE, "--jobs must be 1 to 64, got 0");
+        assertOneLine(CliRun.of("backup", "--repo", repo.toString(), "--database-url", url, "--compression", "lz4"),
+                ExitCodes.USAGE, "--compression: unknown compression 'lz4'; known: [gzip, zstd]");
         assertOneLine(CliRun.of("backup", "--repo", repo.toString(), "--database-url", url, "--object-lock", "forever"),
                 ExitCodes.USAGE, "--object-lock must be MODE:DAYS like governance:30");
         assertOneLine(CliRun.of("backup", "--repo", repo.toString(), "--database-url", url, "--object-lock",

@@ -16,6 +16,9 @@ import java.util.HexFormat;
  * <pre>
  *   SQL --(thread boundary)--> compress --> encrypt (or not) --> SHA-256 + count --> destination
  * </pre>
+ * With several cores the compressor runs its own threads (parallel deflate, zstd workers) and
+ * the writer hands it bytes directly; on one core a thread boundary still lets the dump read
+ * rows while the previous block is compressed.
  * {@link #finish()} flushes and closes every stage but leaves the destination open: making
  * the object visible (or not) is the caller's decision, taken only after the dump succeeded.
  */
@@ -24,7 +27,8 @@ public final class BackupStream {
     private static final int HANDOFF_BLOCKS = 8;
 
     private final CountingOutputStream raw;
-    private final HandoffOutputStream handoff;
+    private final HandoffOutputStream handoff; // null when the compressor has threads of its own
+    private final OutputStream compressed;
     private final CountingOutputStream stored;
     private final MessageDigest sha256;
     private Totals totals;
@@ -34,8 +38,8 @@ public final class BackupStream {
 
     private final EncryptingStream encrypted;
 
-    private BackupStream(OutputStream destination, Compression compression, int level, Encryptor encryptor)
-            throws IOException {
+    private BackupStream(OutputStream destination, Compression compression, int level, Encryptor encryptor,
+            int threads) throws IOException {
         try {
             sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -43,20 +47,28 @@ public final class BackupStream {
         }
         stored = new CountingOutputStream(new DigestOutputStream(new Unclosable(destination), sha256));
         encrypted = encryptor.encrypt(stored);
-        // No compression for content that is compressed already (a git bundle's pack).
-        OutputStream compressed = compression == null ? encrypted : compression.compress(encrypted, level);
-        handoff = new HandoffOutputStream(compressed, HANDOFF_BLOCK, HANDOFF_BLOCKS, "backup-compress");
-        raw = new CountingOutputStream(handoff);
+        // No compression for content that is compressed already (a git bundle's pack): no hand-off either.
+        compressed = compression == null ? encrypted : compression.compress(encrypted, level, threads);
+        handoff = compression == null || Compression.compressesInBackground(threads) ? null
+                : new HandoffOutputStream(compressed, HANDOFF_BLOCK, HANDOFF_BLOCKS, "backup-compress");
+        raw = new CountingOutputStream(handoff == null ? compressed : handoff);
     }
 
+    /** Compresses on the cores available to this process. */
     public static BackupStream open(OutputStream destination, Compression compression, int level, Encryptor encryptor)
             throws IOException {
-        return new BackupStream(destination, compression, level, encryptor);
+        return open(destination, compression, level, encryptor, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Compresses on {@code threads} threads (the share of the machine this run may use). */
+    public static BackupStream open(OutputStream destination, Compression compression, int level, Encryptor encryptor,
+            int threads) throws IOException {
+        return new BackupStream(destination, compression, level, encryptor, threads);
     }
 
     /** The same pipeline without the compressor, for content that is compressed already. */
     public static BackupStream openUncompressed(OutputStream destination, Encryptor encryptor) throws IOException {
-        return new BackupStream(destination, null, 0, encryptor);
+        return new BackupStream(destination, null, 0, encryptor, 1);
     }
 
     /** Where the SQL goes. */
@@ -75,7 +87,17 @@ public final class BackupStream {
 
     /** Abandons the stream after a failure; the caller aborts the destination. */
     public void abort() {
-        handoff.abort();
+        if (handoff != null) {
+            handoff.abort();
+        } else if (compressed instanceof ParallelGzipOutputStream parallel) {
+            parallel.abort();
+        } else {
+            try {
+                compressed.close(); // frees zstd's native context; what it writes is discarded with the rest
+            } catch (IOException | RuntimeException ignored) {
+                // the destination is being aborted anyway
+            }
+        }
     }
 
     /** Keeps the pipeline's close() from closing (and so committing or aborting) the destination. */

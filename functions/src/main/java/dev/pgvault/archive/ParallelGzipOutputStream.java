@@ -108,6 +108,13 @@ public final class ParallelGzipOutputStream extends OutputStream {
         }
     }
 
+    /** Stops the workers without writing the rest (the caller discards everything). */
+    public void abort() {
+        closed = true;
+        inFlight.clear();
+        workers.shutdownNow();
+    }
+
     private void submit(boolean last) throws IOException {
         byte[] data = block;
         int size = filled;

@@ -8,6 +8,7 @@ import dev.pgvault.archive.ManifestCodec;
 import dev.pgvault.archive.signing.ManifestSigner;
 import dev.pgvault.archive.signing.SigningKeys;
 import dev.pgvault.archive.signing.TrustedKeys;
+import dev.pgvault.config.CpuShare;
 import dev.pgvault.dump.DatabaseErrors;
 import dev.pgvault.dump.DumpOptions;
 import dev.pgvault.dump.DumpProgress;
@@ -257,11 +258,11 @@ public final class BackupService {
         PendingObject pending = store.create(key.key(), -1);
         try {
             BackupStream stream = BackupStream.open(pending, request.compression(), request.compressionLevel(),
-                    request.encryptor());
+                    request.encryptor(), CpuShare.cores());
             DumpResult dump;
             BackupStream.Totals totals;
             try {
-                dump = new Dumper(dumpOptions).dump(connection, stream.sql(), progress);
+                dump = new Dumper(dumpOptions).dump(connection, stream.sql(), progress, database::open);
                 totals = stream.finish();
             } catch (RuntimeException | IOException e) {
                 stream.abort();

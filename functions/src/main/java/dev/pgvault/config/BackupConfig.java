@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param objectLock the S3 Object Lock retention put on backups, manifests and signatures; null for none
  */
 public record BackupConfig(String bucket, String prefix, String backupName, String databaseSecret, String signingKey,
-                           String databaseName, int compressionLevel, Duration lockTimeout, String metricsNamespace,
+                           String databaseName, Compression compression, int compressionLevel, int dumpJobs,
+                           Duration lockTimeout, String metricsNamespace,
                            EncryptionConfig encryption, boolean keepOwnersAndPrivileges, boolean globals, boolean allowEmpty,
                            Duration watchdogMargin, ObjectLock objectLock, String activeEndpointParameter) {
 
@@ -32,6 +33,9 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
     public static final String ALLOW_EMPTY = "PGVAULT_ALLOW_EMPTY";
     /** How long before the function's deadline the watchdog stops a backup (default 60 s). */
     public static final String WATCHDOG_MARGIN_SECONDS = "PGVAULT_WATCHDOG_MARGIN_SECONDS";
+    public static final String COMPRESSION = "PGVAULT_COMPRESSION";
+    /** Connections reading table data at once; default: the vCPU share the function's memory buys. */
+    public static final String DUMP_JOBS = "PGVAULT_DUMP_JOBS";
     public static final String COMPRESSION_LEVEL = "PGVAULT_COMPRESSION_LEVEL";
     public static final String LOCK_TIMEOUT_SECONDS = "PGVAULT_LOCK_TIMEOUT_SECONDS";
     public static final String METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE";
@@ -64,6 +68,7 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
         } catch (ConfigurationException e) {
             throw new ConfigurationException("environment variable " + BACKUP_NAME + ": " + e.getMessage());
         }
+        Compression compression = compression(env);
         return new BackupConfig(
                 env.required(BUCKET),
                 env.optional(PREFIX, ""),
@@ -71,7 +76,9 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
                 env.required(DATABASE_SECRET),
                 env.required(SIGNING_KEY),
                 env.optional(DATABASE_NAME).orElse(null),
-                env.integer(COMPRESSION_LEVEL, Compression.DEFAULT_LEVEL, 1, 9),
+                compression,
+                env.integer(COMPRESSION_LEVEL, compression.defaultLevel(), compression.minLevel(), compression.maxLevel()),
+                env.integer(DUMP_JOBS, CpuShare.cores(), 1, 64),
                 Duration.ofSeconds(env.integer(LOCK_TIMEOUT_SECONDS, 60, 1, 3600)),
                 env.optional(METRICS_NAMESPACE, "pgvault"),
                 EncryptionConfig.from(env),
@@ -111,7 +118,7 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
 
     /** How the dump is taken. */
     public DumpOptions dumpOptions() {
-        return new DumpOptions(lockTimeout, keepOwnersAndPrivileges).withGlobals(globals);
+        return new DumpOptions(lockTimeout, keepOwnersAndPrivileges).withJobs(dumpJobs).withGlobals(globals);
     }
 
     private static boolean flag(Environment env, String name) {
@@ -121,5 +128,15 @@ public record BackupConfig(String bucket, String prefix, String backupName, Stri
                     + " must be true or false, got '" + value + "'");
         }
         return Boolean.parseBoolean(value);
+    }
+
+    /** gzip (the default, what the runbook's gunzip reads) or zstd. */
+    private static Compression compression(Environment env) {
+        String id = env.optional(COMPRESSION, Compression.GZIP.id());
+        try {
+            return Compression.fromId(id);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("environment variable " + COMPRESSION + ": " + e.getMessage());
+        }
     }
 }

@@ -70,7 +70,8 @@ public record UploadConfig(String bucket, String prefix, String backupName, Stri
         }
         return new UploadConfig(env.required(BackupConfig.BUCKET), env.optional(BackupConfig.PREFIX, ""), backupName,
                 env.required(BackupConfig.SIGNING_KEY),
-                env.integer(BackupConfig.COMPRESSION_LEVEL, Compression.DEFAULT_LEVEL, 1, 9),
+                // Always gzip at its default: the database's compression settings (zstd levels up to 19) do not apply.
+                Compression.GZIP.defaultLevel(),
                 env.optional(BackupConfig.METRICS_NAMESPACE, "pgvault"), EncryptionConfig.from(env),
                 BackupConfig.objectLock(env), eks, kubeSecret, env.required(RepointConfig.AWS_REGION), namespaces,
                 custom, keysNamespace.isEmpty() ? null : keysNamespace, gitUrl,

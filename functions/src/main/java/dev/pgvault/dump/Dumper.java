@@ -40,8 +40,19 @@ public final class Dumper {
         this.options = options;
     }
 
+    /** A serial dump: everything on {@code connection}. */
     public DumpResult dump(Connection connection, OutputStream out, DumpProgress progress) {
+        return dump(connection, out, progress, null);
+    }
+
+    /**
+     * With {@link DumpOptions#jobs()} above 1 and {@code workers} given, table data is read by that
+     * many more connections at once, all in this dump's snapshot (see {@link ParallelCopy}); the
+     * output is the same single script a serial dump writes.
+     */
+    public DumpResult dump(Connection connection, OutputStream out, DumpProgress progress, WorkerConnections workers) {
         String stage = "starting the snapshot";
+        ParallelCopy parallel = null;
         try {
             connection.setAutoCommit(false);
             try (Statement st = connection.createStatement()) {
@@ -74,9 +85,18 @@ public final class Dumper {
             List<DumpItem> ordered = DependencyOrder.sort(catalog.readDefinitions());
             setQuoteAll(connection, false);
 
+            List<TableData> data = ordered.stream().map(DumpItem::data).filter(d -> d != null).toList();
+            if (options.jobs() > 1 && workers != null && !data.isEmpty()) {
+                stage = "starting the parallel workers";
+                List<CopyChunk> chunks = ChunkPlanner.plan(connection, data, snapshot.serverVersionNum(),
+                        options.jobs(), options.chunkBytes());
+                parallel = ParallelCopy.start(workers, exportSnapshot(connection), options.jobs(), chunks,
+                        () -> isClosed(connection));
+            }
+
             List<Manifest.Table> tables = new ArrayList<>();
             writeText(out, header(snapshot));
-            int tableCount = (int) ordered.stream().filter(i -> i.data() != null).count();
+            int tableCount = data.size();
             int tableIndex = 0;
             for (DumpItem item : ordered) {
                 stage = "dumping " + item.label();
@@ -96,8 +116,9 @@ public final class Dumper {
                 TableData table = item.data();
                 progress.tableStarted(table.displayName(), ++tableIndex, tableCount);
                 writeText(out, "\n-- " + SqlText.commentSafe(item.label()) + "\n" + table.copyInSql() + "\n");
-                ContentHash hash = TableCopier.copy(connection, table.copyOutSql(), out,
-                        (rows, bytes) -> progress.tableRows(table.displayName(), rows, bytes));
+                TableCopier.RowListener rowListener = (rows, bytes) -> progress.tableRows(table.displayName(), rows, bytes);
+                ContentHash hash = parallel != null ? parallel.copyTable(table, out, rowListener)
+                        : TableCopier.copy(connection, table.copyOutSql(), out, rowListener);
                 writeText(out, "\\.\n");
                 if (table.wholeTable()) {
                     tables.add(new Manifest.Table(table.schema(), table.name(), hash.rows(), hash.hex()));
@@ -120,6 +141,27 @@ public final class Dumper {
         } catch (RuntimeException e) {
             rollbackQuietly(connection);
             throw e;
+        } finally {
+            if (parallel != null) {
+                parallel.close();
+            }
+        }
+    }
+
+    /** The snapshot's name, for the workers to import; valid while this transaction lasts. */
+    private static String exportSnapshot(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_catalog.pg_export_snapshot()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static boolean isClosed(Connection connection) {
+        try {
+            return connection.isClosed();
+        } catch (SQLException e) {
+            return true;
         }
     }
 

@@ -2,7 +2,6 @@ package dev.pgvault.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import dev.pgvault.archive.Compression;
 import dev.pgvault.archive.Manifest;
 import dev.pgvault.archive.signing.KmsManifestSigner;
 import dev.pgvault.archive.signing.ManifestSigner;
@@ -99,7 +98,7 @@ public final class BackupHandler implements RequestHandler<Map<String, Object>, 
         BackupService service = new BackupService(new S3Store(aws.s3(), settings.bucket(), settings.prefix(),
                 settings.objectLock()),
                 database::connect, metrics, clock, settings.dumpOptions(), signer(aws, settings));
-        BackupRequest request = new BackupRequest(kind, settings.backupName(), Compression.GZIP,
+        BackupRequest request = new BackupRequest(kind, settings.backupName(), settings.compression(),
                 settings.compressionLevel(), settings.encryption().encryptor(secrets),
                 RunOwner.lambda(context.getFunctionName(), context.getAwsRequestId()), settings.allowEmpty());
         return service.run(request, DumpProgress.NONE, cancellation);

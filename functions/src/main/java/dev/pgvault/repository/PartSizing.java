@@ -36,9 +36,34 @@ public final class PartSizing {
         this.maxParts = maxParts;
     }
 
-    /** The sizing every upload uses: the same whatever the expected size. */
+    /** The full-size sizing (parts up to 32 MiB): the same whatever the expected size. */
     public static PartSizing standard() {
         return STANDARD;
+    }
+
+    /** The sizing for this process: its heap limit, set from the container's memory, caps the parts. */
+    public static PartSizing forThisProcess() {
+        return forHeap(Runtime.getRuntime().maxMemory());
+    }
+
+    /**
+     * Parts capped so that the three buffers an upload holds take at most 3/5 of {@code maxHeap}
+     * (the dump, compression and the SDK need the rest): a power of two from 8 to 32 MiB. The
+     * launcher's and the Lambda's 128 MiB heap (what keeps their RSS under 256 MB) gets 16 MiB
+     * parts, so a smaller ceiling ({@link #capacity()}: about 148 GiB stored), never more memory;
+     * a heap of 160 MiB or more keeps 32 MiB parts.
+     */
+    public static PartSizing forHeap(long maxHeap) {
+        long cap = FIRST_PART;
+        while (cap * 2 <= MAX_PART && cap * 2 * 5 <= maxHeap) {
+            cap *= 2;
+        }
+        return cap == MAX_PART ? STANDARD : new PartSizing(FIRST_PART, cap, MAX_PARTS);
+    }
+
+    /** The largest part this sizing uses. */
+    public long maxPart() {
+        return maxPart;
     }
 
     public int maxParts() {

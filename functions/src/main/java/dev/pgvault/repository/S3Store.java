@@ -77,7 +77,7 @@ public final class S3Store implements BackupStore {
      * it writes ({@code null}: none). The bucket must have Object Lock enabled.
      */
     public S3Store(S3Client s3, String bucket, String prefix, ObjectLock objectLock) {
-        this(s3, bucket, prefix, PartSizing.standard(), Backoff.READS, objectLock, Clock.systemUTC());
+        this(s3, bucket, prefix, PartSizing.forThisProcess(), Backoff.READS, objectLock, Clock.systemUTC());
     }
 
     /** With other part sizes or read retries: tests use small ones. */

@@ -128,14 +128,15 @@ public final class RestoreService {
         return erased;
     }
 
-    /** Restores a plain SQL script (ours or pg_dump's, optionally gzipped) that has no manifest. */
+    /** Restores a plain SQL script (ours or pg_dump's, optionally gzipped or zstd-compressed) that has no manifest. */
     public RestoreReport restoreScript(InputStream script, String sourceName, Connection target, String targetName,
                                        RestoreOptions options, ScriptApplier.Progress progress) {
         Instant started = clock.instant();
         return inTransaction(target, sourceName, targetName, options, () -> {
             prepare(target, options, null, progress);
-            InputStream sql = sourceName.endsWith(".gz")
-                    ? Compression.GZIP.decompress(new BufferedInputStream(script, 1 << 16))
+            Compression compression = Compression.ofFileName(sourceName);
+            InputStream sql = compression != null
+                    ? compression.decompress(new BufferedInputStream(script, 1 << 16))
                     : new BufferedInputStream(script, 1 << 16);
             ScriptApplier.Outcome outcome = ScriptApplier.apply(sql, target, progress, ScriptApplier.Origin.SCRIPT,
                     options.showRowData());

@@ -46,4 +46,17 @@ class PartSizingTest {
                 .hasMessageContaining("10000 parts of at most 32 MiB").hasMessageContaining("273.4 GiB");
         assertThat(error.retryable()).isFalse();
     }
+
+    /** The heap limit (set from the container's memory) caps the parts: three of them stay within 3/5 of it. */
+    @ParameterizedTest
+    @CsvSource({"1024, 32", "160, 32", "159, 16", "128, 16", "80, 16", "79, 8", "64, 8", "16, 8"})
+    void theHeapLimitCapsThePartSize(long heapMib, long capMib) {
+        PartSizing sized = PartSizing.forHeap(heapMib * MIB);
+        assertThat(sized.maxPart()).isEqualTo(capMib * MIB);
+        assertThat(sized.sizeOf(1)).isEqualTo(8 * MIB);
+        assertThat(sized.sizeOf(PartSizing.MAX_PARTS)).isEqualTo(capMib * MIB);
+        if (heapMib >= 40) {
+            assertThat(3 * sized.maxPart()).isLessThanOrEqualTo(heapMib * MIB * 3 / 5);
+        }
+    }
 }

@@ -36,7 +36,7 @@ class UploadTemplateTest {
     void theUploadFunctionGetsEveryVariableItsConfigurationReads() throws IllegalAccessException {
         Map<String, Object> variables = map(map(TEMPLATE.properties("UploadFunction").get("Environment")).get("Variables"));
         List<String> read = new ArrayList<>(List.of(BackupConfig.BUCKET, BackupConfig.SIGNING_KEY, BackupConfig.BACKUP_NAME,
-                BackupConfig.COMPRESSION_LEVEL, BackupConfig.OBJECT_LOCK_MODE, BackupConfig.OBJECT_LOCK_DAYS,
+                BackupConfig.OBJECT_LOCK_MODE, BackupConfig.OBJECT_LOCK_DAYS,
                 "PGVAULT_ENCRYPTION", "PGVAULT_ENCRYPTION_PASSPHRASE_REF", "PGVAULT_PGP_RECIPIENT_KEY_REFS",
                 "PGVAULT_EKS_CLUSTER_NAME", "PGVAULT_KUBE_ACCESS_SECRET"));
         for (Field field : UploadConfig.class.getDeclaredFields()) {
