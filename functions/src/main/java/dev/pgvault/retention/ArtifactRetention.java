@@ -82,7 +82,10 @@ public final class ArtifactRetention {
         return new TieringReport(plan, applied, List.of(), dryRun);
     }
 
-    /** The plan with every kept file in Standard and no lock extension: these are not tiered. */
+    /**
+     * The plan with every kept file in Standard and no lock extension: these are not tiered. The
+     * planner's note on why a weekly file stays warmer than Standard-IA is dropped with the tier it explains.
+     */
     private static RetentionPlan inStandard(RetentionPlan plan) {
         List<Decision> decisions = plan.decisions().stream()
                 .map(d -> d.deletes() ? d : new Decision(d.backup(), d.action(), d.roles(), StorageTier.STANDARD, null,

@@ -50,6 +50,10 @@ public final class RetentionPlanner {
 
     private RetentionPlanner() {}
 
+    /**
+     * The plan for the series {@code backupName} ({@link dev.pgvault.repository.RetainedKey#series()}: a
+     * database backup name, or a config or code series); backups of other series are left out.
+     */
     public static RetentionPlan plan(String backupName, Collection<BackupFacts> backups, RetentionPolicy policy,
                                      Instant now) {
         List<BackupFacts> mine = backups.stream()
