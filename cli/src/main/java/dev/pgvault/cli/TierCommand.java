@@ -6,6 +6,8 @@ import dev.pgvault.repository.BackupCatalog;
 import dev.pgvault.repository.BackupKey;
 import dev.pgvault.repository.BackupStore;
 import dev.pgvault.retention.Applied;
+import dev.pgvault.retention.ArtifactPolicies;
+import dev.pgvault.retention.ArtifactRetention;
 import dev.pgvault.retention.Decision;
 import dev.pgvault.retention.PlanTable;
 import dev.pgvault.retention.RetentionPolicy;
@@ -17,6 +19,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
@@ -28,10 +31,12 @@ import picocli.CommandLine.Option;
 /**
  * {@code pgvault tier --repo REPO}: the retention plan of one backup name, applied (tier tags,
  * Object Lock extensions, deletes) or, with {@code --dry-run}, only printed. The same plan as the
- * tiering function's, with the same policy options as its template parameters.
+ * tiering function's, with the same policy options as its template parameters; then the same for
+ * every configuration and code series in the repository (deleted when expired, never tiered).
  */
 @Command(name = "tier", mixinStandardHelpOptions = true,
-        description = "Apply retention and storage tiering to the backups of one name, or show the plan (--dry-run).",
+        description = "Apply retention and storage tiering to the backups of one name, and retention to the"
+                + " configuration and code backups, or show the plans (--dry-run).",
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {
             "0:applied (deletes refused by Object Lock are reported, not failures), or the dry run's plan printed",
@@ -76,10 +81,20 @@ public final class TierCommand implements Callable<Integer>, Json.Reporting, Fai
             description = "Delete nothing when the plan deletes more than P%% of the backups (default: ${DEFAULT-VALUE}).")
     int maxDeletePercent = (int) Math.round(RetentionPolicy.DEFAULTS.maxDeleteShare() * 100);
 
+    @Option(names = "--config-days", paramLabel = "N",
+            description = "Keep every configuration backup (config/) of the last N days of its series (default: ${DEFAULT-VALUE}).")
+    int configDays = ArtifactPolicies.DEFAULT_CONFIG_DAYS;
+
+    @Option(names = "--code-weeks", paramLabel = "N",
+            description = "Keep the newest code backup (code/) of the last N ISO weeks of its series (default: ${DEFAULT-VALUE}).")
+    int codeWeeks = ArtifactPolicies.DEFAULT_CODE_WEEKS;
+
     @Option(names = "--json", description = "Print the plan and what was done as one JSON document on stdout.")
     boolean json;
 
     private String repositoryLocation;
+    /** The plans of the configuration and code series, after the database's. */
+    private List<TieringReport> artifacts = List.of();
 
     public TierCommand(Invocation invocation) {
         this.invocation = invocation;
@@ -96,9 +111,11 @@ public final class TierCommand implements Callable<Integer>, Json.Reporting, Fai
             throw new UsageError("--max-delete-percent must be between 1 and 100, got " + maxDeletePercent);
         }
         RetentionPolicy policy;
+        ArtifactPolicies artifactPolicies;
         try {
             policy = new RetentionPolicy(dailyDays, weeklyWeeks, monthlyMonths, yearlyYears, keepVerified,
                     maxDeletePercent / 100.0);
+            artifactPolicies = new ArtifactPolicies(configDays, codeWeeks, keepVerified, maxDeletePercent / 100.0);
         } catch (RuntimeException e) {
             throw new UsageError(e.getMessage());
         }
@@ -109,6 +126,7 @@ public final class TierCommand implements Callable<Integer>, Json.Reporting, Fai
         TieringReport report;
         try {
             report = new TieringService(store).run(backupName, policy, at, dryRun, cancellation);
+            artifacts = new ArtifactRetention(store).run(artifactPolicies, at, dryRun, cancellation);
         } finally {
             invocation.signals().end();
         }
@@ -116,8 +134,13 @@ public final class TierCommand implements Callable<Integer>, Json.Reporting, Fai
             terminal.document(Json.write(document(report, null)));
         } else {
             print(report);
+            for (TieringReport artifact : artifacts) {
+                terminal.say("");
+                print(artifact);
+            }
         }
-        return report.plan().refused() ? ExitCodes.FAILED : ExitCodes.OK;
+        boolean refused = report.plan().refused() || artifacts.stream().anyMatch(r -> r.plan().refused());
+        return refused ? ExitCodes.FAILED : ExitCodes.OK;
     }
 
     private Instant planTime() {
@@ -192,7 +215,25 @@ public final class TierCommand implements Callable<Integer>, Json.Reporting, Fai
         doc.put("backupName", report == null ? null : report.plan().backupName());
         doc.put("windowsFrom", report == null ? null : report.plan().anchor().map(Object::toString).orElse(null));
         doc.put("refusal", report == null ? null : report.plan().refusal().orElse(null));
-        ArrayNode decisions = doc.putArray("backups");
+        decisions(doc.putArray("backups"), report);
+        if (report != null) {
+            doc.putPOJO("orphansRemoved", report.orphansRemoved());
+        } else {
+            doc.putArray("orphansRemoved");
+        }
+        ArrayNode series = doc.putArray("artifacts");
+        for (TieringReport artifact : artifacts) {
+            ObjectNode one = series.addObject();
+            one.put("series", artifact.plan().backupName());
+            one.put("windowsFrom", artifact.plan().anchor().map(Object::toString).orElse(null));
+            one.put("refusal", artifact.plan().refusal().orElse(null));
+            decisions(one.putArray("files"), artifact);
+        }
+        doc.set("error", error);
+        return doc;
+    }
+
+    private static void decisions(ArrayNode decisions, TieringReport report) {
         if (report != null) {
             Map<String, Applied> applied = new HashMap<>();
             report.applied().forEach(a -> applied.put(a.key(), a));
@@ -209,11 +250,6 @@ public final class TierCommand implements Callable<Integer>, Json.Reporting, Fai
                 d.put("done", done == null ? null : done.what().word());
                 d.put("detail", done == null ? null : done.detail());
             }
-            doc.putPOJO("orphansRemoved", report.orphansRemoved());
-        } else {
-            doc.putArray("orphansRemoved");
         }
-        doc.set("error", error);
-        return doc;
     }
 }

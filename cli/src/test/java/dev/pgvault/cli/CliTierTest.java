@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pgvault.repository.ArtifactKey;
 import dev.pgvault.repository.BackupArtifacts.Sidecar;
 import dev.pgvault.repository.BackupKey;
 import dev.pgvault.repository.BackupKind;
@@ -59,6 +60,70 @@ class CliTierTest {
                         + " 2026-12, yearly 2026 +STANDARD +keep")
                 .contains("windows measured from 2026-12-15");
         assertThat(Files.walk(repo).count()).isEqualTo(before);
+    }
+
+    /** Configuration files of {@code namespace} from {@code first} for {@code days} days, each with its manifest. */
+    private static List<String> configs(BackupStore store, String namespace, LocalDate first, int days) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < days; i++) {
+            String key = new ArtifactKey(ArtifactKey.Form.NAMESPACE, namespace, first.plusDays(i), "").key();
+            store.put(key, new byte[] {1});
+            store.put(Sidecar.MANIFEST.keyFor(key), "{}".getBytes());
+            keys.add(key);
+        }
+        return keys;
+    }
+
+    @Test
+    void configAndCodeSeriesAreInTheDryRunAndExpiredByTheirOwnWindows() throws Exception {
+        BackupStore store = new DirectoryStore(repo);
+        dailies(store, "auth-db", LocalDate.of(2026, 12, 1), 15);
+        List<String> config = configs(store, "shop", LocalDate.of(2026, 11, 1), 45);
+        long before = Files.walk(repo).count();
+
+        CliRun dry = CliRun.of("tier", "--repo", repo.toString(), "--dry-run", "--now", "2026-12-15T06:00:00Z",
+                "--max-delete-percent", "100", "--config-days", "40");
+
+        assertThat(dry.exitCode()).as(dry.toString()).isZero();
+        assertThat(dry.out()).containsPattern("config/shop-config-2026-11-05.yaml.gz +- +- +delete")
+                .containsPattern("config/shop-config-2026-11-06.yaml.gz +daily 2026-11-06 +STANDARD +keep")
+                .contains("config/shop-config-*.yaml.gz: 40 kept (40 STANDARD), 5 to delete; windows measured from"
+                        + " 2026-12-15");
+        assertThat(Files.walk(repo).count()).isEqualTo(before);
+    }
+
+    @Test
+    void applyingDeletesExpiredConfigFilesWithTheirManifestsUnderTheShareLimit() throws Exception {
+        BackupStore store = new DirectoryStore(repo);
+        LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
+        dailies(store, "auth-db", today.minusDays(9), 10);
+        List<String> config = configs(store, "shop", today.minusDays(44), 45);
+        List<String> other = configs(store, "billing", today.minusDays(100), 3);
+
+        CliRun refused = CliRun.of("tier", "--repo", repo.toString(), "--json"); // 15 of 45 = 33% > 20%
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+        assertThat(config).allMatch(k -> Files.exists(repo.resolve(k)));
+
+        CliRun applied = CliRun.of("tier", "--repo", repo.toString(), "--json", "--config-days", "40");
+
+        assertThat(applied.exitCode()).as(applied.toString()).isZero();
+        JsonNode series = new ObjectMapper().readTree(applied.out()).get("artifacts");
+        assertThat(series).hasSize(2);
+        JsonNode shop = series.get(1);
+        assertThat(shop.get("series").asText()).isEqualTo("config/shop-config-*.yaml.gz");
+        List<String> deleted = new ArrayList<>();
+        shop.get("files").forEach(f -> {
+            if (f.get("action").asText().equals("delete")) {
+                assertThat(f.get("done").asText()).isEqualTo("deleted");
+                deleted.add(f.get("key").asText());
+            }
+        });
+        assertThat(deleted).containsExactlyElementsOf(config.subList(0, 5));
+        for (String key : config) {
+            assertThat(Files.exists(repo.resolve(key))).as(key).isEqualTo(!deleted.contains(key));
+            assertThat(Files.exists(repo.resolve(Sidecar.MANIFEST.keyFor(key)))).isEqualTo(!deleted.contains(key));
+        }
+        assertThat(other).allMatch(k -> Files.exists(repo.resolve(k))); // three files: all of the newest seven
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.pgvault.metrics.EmfTieringMetrics;
 import dev.pgvault.metrics.TieringMetrics;
 import dev.pgvault.repository.S3Store;
 import dev.pgvault.retention.Applied;
+import dev.pgvault.retention.ArtifactRetention;
 import dev.pgvault.retention.PlanTable;
 import dev.pgvault.retention.StorageTier;
 import dev.pgvault.retention.TieringReport;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -29,7 +31,8 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 /**
  * The tiering function: daily after the backup (an EventBridge "Scheduled Event", or
  * {@code {"kind": "tier"}}), plans the retention of the configured name and applies it;
- * {@code {"kind": "tier", "dryRun": true}} only answers the plan. A plan refused by the share limit
+ * {@code {"kind": "tier", "dryRun": true}} only answers the plan. Then the same for every
+ * configuration and code series in the bucket ({@code "artifacts"}: one answer per series). A plan refused by the share limit
  * is an answer ({@code "status": "refused"}, metric {@code TieringPlanRefused}), not an error.
  */
 public final class TieringHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
@@ -71,7 +74,12 @@ public final class TieringHandler implements RequestHandler<Map<String, Object>,
                             metrics.tiered(report);
                         }
                         log(report);
-                        return response(report);
+                        List<TieringReport> artifacts = new ArtifactRetention(store)
+                                .run(settings.artifacts(), clock.instant(), dryRun, scope.cancellation());
+                        artifacts.forEach(TieringHandler::log);
+                        Map<String, Object> response = response(report);
+                        response.put("artifacts", artifacts.stream().map(TieringHandler::seriesResponse).toList());
+                        return response;
                     });
         });
     }
@@ -103,9 +111,7 @@ public final class TieringHandler implements RequestHandler<Map<String, Object>,
         response.put("deleted", report.count(Applied.What.DELETED));
         response.put("tagged", report.tagged());
         response.put("lockExtended", report.extended());
-        response.put("refusedByLock", report.applied().stream()
-                .filter(a -> a.what() == Applied.What.LOCKED || a.what() == Applied.What.REFUSED)
-                .map(a -> Map.of("key", a.key(), "detail", a.detail())).toList());
+        response.put("refusedByLock", refusedByLock(report));
         response.put("refusedByFloor", report.refusedByFloor());
         response.put("orphansRemoved", report.orphansRemoved());
         Map<String, Object> tiers = new LinkedHashMap<>();
@@ -115,6 +121,26 @@ public final class TieringHandler implements RequestHandler<Map<String, Object>,
         }
         response.put("tiers", tiers);
         return response;
+    }
+
+    /** A config or code series: the same answer as the database's, without tiers (these files stay in Standard). */
+    static Map<String, Object> seriesResponse(TieringReport report) {
+        Map<String, Object> series = new LinkedHashMap<>();
+        series.put("series", report.plan().backupName());
+        series.put("status", report.dryRun() ? "dry-run" : report.plan().refused() ? "refused" : "applied");
+        series.put("windowsFrom", report.plan().anchor().map(Object::toString).orElse(null));
+        series.put("refusal", report.plan().refusal().orElse(null));
+        series.put("kept", report.plan().kept().size());
+        series.put("plannedDeletions", report.plan().deletions().size());
+        series.put("deleted", report.count(Applied.What.DELETED));
+        series.put("refusedByLock", refusedByLock(report));
+        return series;
+    }
+
+    private static List<Map<String, String>> refusedByLock(TieringReport report) {
+        return report.applied().stream()
+                .filter(a -> a.what() == Applied.What.LOCKED || a.what() == Applied.What.REFUSED)
+                .map(a -> Map.of("key", a.key(), "detail", a.detail())).toList();
     }
 
     private static void log(TieringReport report) {

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * @param name             a namespace or the code's configured name: lower-case letters, digits and dashes
  * @param encryptionSuffix empty, .enc or .gpg
  */
-public record ArtifactKey(Form form, String name, LocalDate date, String encryptionSuffix) {
+public record ArtifactKey(Form form, String name, LocalDate date, String encryptionSuffix) implements RetainedKey {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     /** The kinds of object stored under config/ and code/. */
@@ -120,6 +120,28 @@ public record ArtifactKey(Form form, String name, LocalDate date, String encrypt
         return BackupArtifacts.Sidecar.LOCK.keyFor(key());
     }
 
+    /**
+     * One series per form and name (a code tarball and its bundle are kept by their own windows, and
+     * a namespace's objects apart from the sealed-secrets keys); the encryption suffix is not part of
+     * it, so switching encryption on does not start a new series.
+     */
+    @Override
+    public String series() {
+        return form.type().folder() + "/" + name + form.word + "-*" + form.suffix;
+    }
+
+    @Override
+    public java.time.LocalDateTime time() {
+        return date.atStartOfDay();
+    }
+
+    /** Configuration and code backups are all taken by the upload function's schedule or its command. */
+    @Override
+    public boolean manual() {
+        return false;
+    }
+
+    @Override
     public Instant instant() {
         return date.atStartOfDay().toInstant(ZoneOffset.UTC);
     }

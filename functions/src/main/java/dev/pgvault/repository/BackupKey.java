@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * {@link BackupArtifacts} declares for backup objects: a manifest, verification record, lock or
  * any other file is not a backup key.
  */
-public record BackupKey(BackupKind kind, String backupName, LocalDateTime time, String suffix) {
+public record BackupKey(BackupKind kind, String backupName, LocalDateTime time, String suffix) implements RetainedKey {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd");
     private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss");
@@ -96,5 +96,16 @@ public record BackupKey(BackupKind kind, String backupName, LocalDateTime time, 
     @Override
     public String toString() {
         return key();
+    }
+
+    /** Database backups form one series per backup name. */
+    @Override
+    public String series() {
+        return backupName;
+    }
+
+    @Override
+    public boolean manual() {
+        return kind == BackupKind.MANUAL;
     }
 }

@@ -1,6 +1,5 @@
 package dev.pgvault.retention;
 
-import dev.pgvault.repository.BackupKind;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -51,16 +50,20 @@ public final class RetentionPlanner {
 
     private RetentionPlanner() {}
 
+    /**
+     * The plan for the series {@code backupName} ({@link dev.pgvault.repository.RetainedKey#series()}: a
+     * database backup name, or a config or code series); backups of other series are left out.
+     */
     public static RetentionPlan plan(String backupName, Collection<BackupFacts> backups, RetentionPolicy policy,
                                      Instant now) {
         List<BackupFacts> mine = backups.stream()
-                .filter(b -> b.key().backupName().equals(backupName))
+                .filter(b -> b.key().series().equals(backupName))
                 .sorted(Comparator.comparing((BackupFacts b) -> b.key().time()).thenComparing(b -> b.key().key()))
                 .toList();
         Map<BackupFacts, Decision> decisions = new IdentityHashMap<>();
         List<BackupFacts> candidates = new ArrayList<>();
         for (BackupFacts backup : mine) {
-            if (backup.key().kind() == BackupKind.MANUAL) {
+            if (backup.key().manual()) {
                 decisions.put(backup, keep(backup, "manual backup: kept where it is until deleted by hand"));
             } else if (backup.key().instant().isAfter(now)) {
                 decisions.put(backup, keep(backup, "dated after the plan's time " + now + ": left as it is"));

@@ -85,7 +85,8 @@ public final class TieringService {
         List<Applied> applied = new ArrayList<>();
         for (Decision decision : plan.decisions()) {
             cancellation.check();
-            applied.add(decision.deletes() ? delete(decision.key(), now) : keep(decision, stored.get(decision.key()), today));
+            applied.add(decision.deletes() ? delete(decision.key(), now, DELETED_WITH_A_BACKUP)
+                    : keep(decision, stored.get(decision.key()), today));
         }
         return new TieringReport(plan, applied, orphans, false);
     }
@@ -137,10 +138,14 @@ public final class TieringService {
                 extended, done.isEmpty() ? "as planned already" : String.join(", ", done));
     }
 
-    private Applied delete(String key, Instant now) {
+    /**
+     * Deletes {@code key} (every version, where the store keeps versions), then {@code sidecars}; a
+     * locked or refused object is left and reported, with its sidecars untouched.
+     */
+    Applied delete(String key, Instant now, List<Sidecar> sidecars) {
         if (states.isEmpty()) {
             store.delete(key);
-            for (Sidecar sidecar : DELETED_WITH_A_BACKUP) {
+            for (Sidecar sidecar : sidecars) {
                 store.delete(sidecar.keyFor(key));
             }
             return new Applied(key, Applied.What.DELETED, "deleted with its sidecars");
@@ -153,7 +158,7 @@ public final class TieringService {
             return new Applied(key, Applied.What.REFUSED, "left: " + removal.detail());
         }
         List<String> left = new ArrayList<>();
-        for (Sidecar sidecar : DELETED_WITH_A_BACKUP) {
+        for (Sidecar sidecar : sidecars) {
             Removal side = states.get().deleteAllVersions(sidecar.keyFor(key), now);
             if (side.outcome() == Removal.Outcome.LOCKED || side.outcome() == Removal.Outcome.REFUSED) {
                 left.add(side.detail());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pgvault.config.AwsClients;
 import dev.pgvault.config.Environment;
+import dev.pgvault.repository.ArtifactKey;
 import dev.pgvault.config.TieringConfig;
 import dev.pgvault.errors.ConfigurationException;
 import dev.pgvault.errors.FailureClass;
@@ -111,6 +112,33 @@ class TieringHandlerTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> tiers = (Map<String, Object>) applied.get("tiers");
         assertThat(tiers).containsKeys("STANDARD", "STANDARD_IA", "GLACIER", "DEEP_ARCHIVE");
+    }
+
+    @Test
+    void theDailyRunAlsoExpiresConfigurationAndCodeSeries() {
+        String bucket = SharedS3.newBucket();
+        sixtyDays(bucket);
+        S3Store store = new S3Store(S3, bucket, "");
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        for (int age = 39; age >= 0; age--) {
+            String key = new ArtifactKey(ArtifactKey.Form.NAMESPACE, "shop", today.minusDays(age), ".enc").key();
+            store.put(key, new byte[10]);
+            store.put(Sidecar.MANIFEST.keyFor(key), "{}".getBytes());
+        }
+        Map<String, String> env = environment(bucket, "100");
+        env.put(TieringConfig.CONFIG_DAYS, "35");
+
+        Map<String, Object> applied = handler(env)
+                .handleRequest(Events.load("tiering-scheduled.json"), new TestContext("pgvault-tiering", 300_000));
+
+        assertThat(applied).containsEntry("status", "applied");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> artifacts = (List<Map<String, Object>>) applied.get("artifacts");
+        assertThat(artifacts).singleElement().satisfies(series -> assertThat(series)
+                .containsEntry("series", "config/shop-config-*.yaml.gz").containsEntry("status", "applied")
+                .containsEntry("plannedDeletions", 5).containsEntry("deleted", 5L).containsEntry("kept", 35));
+        assertThat(store.list("config/")).hasSize(70);
+        assertThat(reports).hasSize(1); // the database's figures only: config and code stay in Standard
     }
 
     @Test

@@ -86,17 +86,17 @@ class RetentionSimulationTest {
 
     /** The verification of each Monday checks the newest backup; in every fifth ISO week it fails. */
     private void verifyNewest(LocalDate day) {
-        BackupFacts newest = repository.values().stream().filter(b -> b.key().backupName().equals("auth-db"))
+        BackupFacts newest = repository.values().stream().filter(b -> b.key().series().equals("auth-db"))
                 .max(Comparator.comparing(b -> b.key().time())).orElseThrow();
         Checked result = day.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR) % 5 == 0 ? Checked.FAILED : Checked.VERIFIED;
         repository.put(newest.key().key(), newest.checked(result));
     }
 
     private void check(LocalDate day, RetentionPlan plan) {
-        List<BackupFacts> mine = repository.values().stream().filter(b -> b.key().backupName().equals("auth-db")).toList();
+        List<BackupFacts> mine = repository.values().stream().filter(b -> b.key().series().equals("auth-db")).toList();
         // kept + deleted = all, and nothing of another name.
         assertThat(plan.decisions()).as("every backup decided, %s", day).hasSize(mine.size());
-        assertThat(plan.decisions()).allMatch(d -> d.backup().key().backupName().equals("auth-db"));
+        assertThat(plan.decisions()).allMatch(d -> d.backup().key().series().equals("auth-db"));
         Set<String> deleting = plan.deletions().stream().map(Decision::key).collect(Collectors.toSet());
         // The anchor is the newest good backup, never today.
         LocalDate anchor = mine.stream().filter(BackupFacts::good).map(RetentionPlanner::day)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pgvault.errors.StorageException;
+import dev.pgvault.repository.ArtifactKey;
 import dev.pgvault.repository.BackupArtifacts.Sidecar;
 import dev.pgvault.repository.BackupKey;
 import dev.pgvault.repository.BackupKind;
@@ -12,9 +13,12 @@ import dev.pgvault.repository.ObjectLock;
 import dev.pgvault.repository.S3Retries;
 import dev.pgvault.repository.S3Store;
 import dev.pgvault.retention.Applied;
+import dev.pgvault.retention.ArtifactPolicies;
+import dev.pgvault.retention.ArtifactRetention;
 import dev.pgvault.retention.RetentionPolicy;
 import dev.pgvault.retention.TieringReport;
 import dev.pgvault.retention.TieringService;
+import dev.pgvault.run.Cancellation;
 import dev.pgvault.testing.MotoServer;
 import dev.pgvault.testing.ProjectFiles;
 import dev.pgvault.verify.VerificationRecord;
@@ -107,5 +111,30 @@ class TieringRoleOnMotoTest {
         }
         assertThatThrownBy(() -> role.put("config/kube.tar.gz.enc", new byte[] {1}))
                 .isInstanceOf(StorageException.class).hasMessageContaining("AccessDenied");
+    }
+
+    @Test
+    void configAndCodeRetentionWorksWithTheRolesPermissionsAlone() {
+        // Written without retention (the role's bucket, whose policy the moto user has), so deletes go through.
+        S3Store admin = new S3Store(asAdministrator, bucket, "");
+        List<String> config = new java.util.ArrayList<>();
+        for (int age = 39; age >= 0; age--) {
+            String key = new ArtifactKey(ArtifactKey.Form.NAMESPACE, "shop", TODAY.minusDays(age), ".enc").key();
+            admin.put(key, new byte[] {1});
+            admin.put(Sidecar.MANIFEST_SIGNATURE.keyFor(key), new byte[] {1});
+            admin.put(Sidecar.MANIFEST.keyFor(key), "{}".getBytes(UTF_8));
+            config.add(key);
+        }
+        String stranger = backup(admin, BackupKind.DAILY, "ledger", TODAY.minusDays(400));
+
+        List<TieringReport> reports = new ArtifactRetention(new S3Store(asTieringRole, bucket, ""))
+                .run(new ArtifactPolicies(30, 13, 7, 1.0), TODAY.atTime(6, 0).toInstant(ZoneOffset.UTC), false,
+                        Cancellation.none());
+
+        assertThat(reports).singleElement().satisfies(r -> assertThat(r.count(Applied.What.DELETED)).isEqualTo(10));
+        assertThat(admin.list("config/")).hasSize(30 * 3);
+        assertThat(admin.stat(config.get(0))).isEmpty();
+        assertThat(admin.stat(Sidecar.MANIFEST.keyFor(config.get(0)))).isEmpty();
+        assertThat(admin.stat(stranger)).isPresent();
     }
 }

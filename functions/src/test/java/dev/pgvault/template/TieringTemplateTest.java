@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgvault.config.TieringConfig;
 import dev.pgvault.repository.BackupArtifacts.Sidecar;
+import dev.pgvault.retention.ArtifactPolicies;
 import dev.pgvault.retention.RetentionPolicy;
 import dev.pgvault.retention.StorageTier;
 import dev.pgvault.template.SamTemplate.Intrinsic;
@@ -96,6 +97,32 @@ class TieringTemplateTest {
         assertThat(IamPolicies.allowedActions(role)).noneMatch(a -> a.contains("Bypass") || a.contains("*")
                 || a.startsWith("s3:PutBucket") || a.startsWith("s3:PutLifecycle") || a.equals("s3:PutObject"));
         assertThat(IamPolicies.allowed(role, "s3:ListBucketVersions", "arn:aws:s3:::" + BUCKET, vars)).isTrue();
+    }
+
+    @Test
+    void theRoleDeletesConfigAndCodeBackupsButNeverTagsOrWritesThem() {
+        List<IamPolicies.Statement> role = new IamPolicies(TEMPLATE).roleOf("TieringFunction");
+        Map<String, String> vars = IamPolicies.bucketVariables(BUCKET, "auth-db");
+        for (String object : List.of("config/shop-config-2026-11-24.yaml.gz.enc",
+                "config/kube-system-sealed-secrets-keys-2026-11-24.yaml.gz.gpg", "code/auth-service-2026-11-24.tar.gz",
+                "code/auth-service-2026-11-24.bundle.enc")) {
+            for (String key : List.of(object, Sidecar.MANIFEST.keyFor(object), Sidecar.MANIFEST_SIGNATURE.keyFor(object),
+                    Sidecar.LOCK.keyFor(object))) {
+                for (String action : List.of("s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObjectVersion")) {
+                    assertThat(IamPolicies.allowed(role, action, arn(key), vars)).as(action + " " + key).isTrue();
+                }
+                for (String action : List.of("s3:PutObjectTagging", "s3:PutObjectRetention", "s3:PutObject")) {
+                    assertThat(IamPolicies.allowed(role, action, arn(key), vars)).as(action + " " + key).isFalse();
+                }
+            }
+        }
+        for (String untouchable : List.of("config/notes.txt", "code/README", "other/shop-config-2026-11-24.yaml.gz")) {
+            assertThat(IamPolicies.allowed(role, "s3:DeleteObject", arn(untouchable), vars)).as(untouchable).isFalse();
+        }
+        Map<String, Integer> expected = Map.of("RetentionConfigDays", ArtifactPolicies.DEFAULT_CONFIG_DAYS,
+                "RetentionCodeWeeks", ArtifactPolicies.DEFAULT_CODE_WEEKS);
+        expected.forEach((parameter, value) -> assertThat(((Number) map(TEMPLATE.parameters().get(parameter))
+                .get("Default")).intValue()).as(parameter).isEqualTo(value));
     }
 
     @Test
