@@ -200,7 +200,8 @@ public final class EraseCommand implements Callable<Integer> {
             for (ErasureReport.Row row : rows) {
                 terminal.say("erasure " + row.entry().id() + " recorded " + row.entry().recordedAt() + ": "
                         + (row.backups().isEmpty() ? "no backup holds the subject"
-                        : Terminal.count(row.backups().size(), "backup") + " still hold the subject"));
+                        : Terminal.count(row.backups().size(), "backup")
+                        + (row.backups().size() == 1 ? " still holds" : " still hold") + " the subject"));
                 ObjectNode item = list.addObject();
                 item.put("id", row.entry().id());
                 item.put("key", row.entry().key());

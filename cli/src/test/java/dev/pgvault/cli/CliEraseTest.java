@@ -67,7 +67,7 @@ class CliEraseTest {
 
         CliRun report = CliRun.of("erase", "report", "--repo", repo.toString());
         assertThat(report.exitCode()).as(report.toString()).isZero();
-        assertThat(report.out()).contains("1 backup still hold the subject").contains("daily/auth-db-backup-")
+        assertThat(report.out()).contains("1 backup still holds the subject").contains("daily/auth-db-backup-")
                 // The newest backup stands for this year too: under the default policy it stays seven years.
                 .contains("expires not before " + (java.time.Year.now(java.time.ZoneOffset.UTC).getValue() + 7)
                         + "-01-01 (as yearly ");
