@@ -77,6 +77,9 @@ public final class TieringHandler implements RequestHandler<Map<String, Object>,
                         List<TieringReport> artifacts = new ArtifactRetention(store)
                                 .run(settings.artifacts(), clock.instant(), dryRun, scope.cancellation());
                         artifacts.forEach(TieringHandler::log);
+                        if (!dryRun) {
+                            metrics.artifactsTiered(artifacts);
+                        }
                         Map<String, Object> response = response(report);
                         response.put("artifacts", artifacts.stream().map(TieringHandler::seriesResponse).toList());
                         return response;

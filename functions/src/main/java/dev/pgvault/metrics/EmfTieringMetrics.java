@@ -62,6 +62,20 @@ public final class EmfTieringMetrics implements TieringMetrics {
     }
 
     @Override
+    public void artifactsTiered(java.util.List<TieringReport> series) {
+        if (series.isEmpty()) {
+            return;
+        }
+        metrics.flushMetrics(m -> {
+            m.addDimension(DimensionSet.of(DIMENSION, backupName));
+            m.addMetric(DELETED, series.stream().mapToLong(r -> r.count(Applied.What.DELETED)).sum(), MetricUnit.COUNT);
+            m.addMetric(REFUSED_BY_LOCK, series.stream()
+                    .mapToLong(r -> r.count(Applied.What.LOCKED) + r.count(Applied.What.REFUSED)).sum(), MetricUnit.COUNT);
+            m.addMetric(PLAN_REFUSED, series.stream().anyMatch(r -> r.plan().refused()) ? 1 : 0, MetricUnit.COUNT);
+        });
+    }
+
+    @Override
     public void runFailed(FailureClass failure) {
         metrics.flushMetrics(m -> {
             m.addDimension(DimensionSet.of(DIMENSION, backupName));

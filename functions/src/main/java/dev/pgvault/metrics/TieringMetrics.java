@@ -12,6 +12,12 @@ public interface TieringMetrics {
 
     void runFailed(FailureClass failure);
 
+    /**
+     * The configuration and code series' plans of the same run: their deletions, locked versions,
+     * and whether the share limit refused any of them (which raises the same plan-refused alarm).
+     */
+    default void artifactsTiered(java.util.List<TieringReport> series) {}
+
     TieringMetrics NONE = new TieringMetrics() {
         @Override
         public void tiered(TieringReport report) {}

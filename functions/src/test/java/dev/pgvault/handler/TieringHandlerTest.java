@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 class TieringHandlerTest {
     private static final S3Client S3 = SharedS3.client();
     private final List<TieringReport> reports = new ArrayList<>();
+    private final List<TieringReport> seriesReports = new ArrayList<>();
     private final List<FailureClass> failures = new ArrayList<>();
     private final TieringMetrics metrics = new TieringMetrics() {
         @Override
@@ -45,6 +46,11 @@ class TieringHandlerTest {
         @Override
         public void runFailed(FailureClass failure) {
             failures.add(failure);
+        }
+
+        @Override
+        public void artifactsTiered(List<TieringReport> series) {
+            seriesReports.addAll(series);
         }
     };
 
@@ -139,6 +145,27 @@ class TieringHandlerTest {
                 .containsEntry("plannedDeletions", 5).containsEntry("deleted", 5L).containsEntry("kept", 35));
         assertThat(store.list("config/")).hasSize(70);
         assertThat(reports).hasSize(1); // the database's figures only: config and code stay in Standard
+        assertThat(seriesReports).singleElement().matches(r -> r.count(dev.pgvault.retention.Applied.What.DELETED) == 5);
+    }
+
+    @Test
+    void aConfigurationSeriesOverTheShareLimitRaisesThePlanRefusedMetric() {
+        String bucket = SharedS3.newBucket();
+        sixtyDays(bucket);
+        S3Store store = new S3Store(S3, bucket, "");
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        for (int age = 59; age >= 0; age--) {
+            String key = new ArtifactKey(ArtifactKey.Form.NAMESPACE, "shop", today.minusDays(age), ".enc").key();
+            store.put(key, new byte[10]);
+            store.put(Sidecar.MANIFEST.keyFor(key), "{}".getBytes());
+        }
+        Map<String, String> env = environment(bucket, "10");
+        env.put(TieringConfig.CONFIG_DAYS, "5"); // 55 of 60 would go: over the 10% limit
+
+        handler(env).handleRequest(Events.load("tiering-scheduled.json"), new TestContext("pgvault-tiering", 300_000));
+
+        assertThat(seriesReports).singleElement().matches(r -> r.plan().refused());
+        assertThat(store.list("config/")).hasSize(120);
     }
 
     @Test
