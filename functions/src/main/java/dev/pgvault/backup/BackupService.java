@@ -39,7 +39,6 @@ import dev.pgvault.run.Cancellation;
 import dev.pgvault.verify.SignedManifests;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -47,7 +46,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -299,26 +297,18 @@ public final class BackupService {
      */
     private Manifest.Globals writeGlobals(BackupKey key, BackupRequest request, GlobalsDump.Globals globals)
             throws IOException {
+        // The backup's own pipeline without the compressor: the same encryption, and the SHA-256 of what is stored.
         ByteArrayOutputStream stored = new ByteArrayOutputStream();
-        try (OutputStream encrypted = request.encryptor().encrypt(stored)) {
-            encrypted.write(globals.sql().getBytes(StandardCharsets.UTF_8));
-        }
-        byte[] bytes = stored.toByteArray();
+        BackupStream stream = BackupStream.openUncompressed(stored, request.encryptor());
+        stream.sql().write(globals.sql().getBytes(StandardCharsets.UTF_8));
+        BackupStream.Totals totals = stream.finish();
         String globalsKey = globalsKey(key);
-        if (store.putIfAbsent(globalsKey, bytes).isEmpty()) {
+        if (store.putIfAbsent(globalsKey, stored.toByteArray()).isEmpty()) {
             throw new ObjectExistsException("another run wrote " + globalsKey + " while this run held the lock;"
                     + " the object under " + key + " is this run's: both are left as they are for inspection");
         }
-        return new Manifest.Globals(HexFormat.of().formatHex(sha256(bytes)), bytes.length, globals.roles(),
-                globals.memberships(), globals.settings());
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return new Manifest.Globals(totals.sha256(), totals.storedBytes(), globals.roles(), globals.memberships(),
+                globals.settings());
     }
 
     /** Where a backup's roles script is stored. */

@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The roles a database's objects need, as a script to run on a new instance before restoring a
@@ -56,11 +55,6 @@ public final class GlobalsDump {
              ORDER BY r.rolname COLLATE "C"
             """;
 
-    /** GUCs whose value is a list written as identifiers (pg_dump's variable_is_guc_list_quote). */
-    private static final Set<String> LIST_SETTINGS = Set.of("search_path", "temp_tablespaces",
-            "local_preload_libraries", "session_preload_libraries", "shared_preload_libraries",
-            "unix_socket_directories");
-
     private GlobalsDump() {}
 
     /** Reads the roles (no transaction needed: roles are the instance's, not the snapshot's). */
@@ -78,7 +72,7 @@ public final class GlobalsDump {
                     continue; // the server's own: exists everywhere, cannot be created
                 }
                 created.add(name);
-                StringBuilder create = new StringBuilder("CREATE ROLE ").append(ident(name)).append(" WITH")
+                StringBuilder create = new StringBuilder("CREATE ROLE ").append(SqlText.ident(name)).append(" WITH")
                         .append(flag(rs.getBoolean(3), "SUPERUSER"))
                         .append(flag(rs.getBoolean(4), "INHERIT"))
                         .append(flag(rs.getBoolean(5), "CREATEROLE"))
@@ -90,12 +84,12 @@ public final class GlobalsDump {
                     create.append(" CONNECTION LIMIT ").append(rs.getInt(10));
                 }
                 if (rs.getString(11) != null && !"infinity".equals(rs.getString(11))) {
-                    create.append(" VALID UNTIL ").append(literal(rs.getString(11)));
+                    create.append(" VALID UNTIL ").append(SqlText.literal(rs.getString(11)));
                 }
                 roles.append(createUnlessExists(name, create.toString())).append('\n');
                 if (rs.getString(12) != null) {
-                    comments.append("COMMENT ON ROLE ").append(ident(name)).append(" IS ")
-                            .append(literal(rs.getString(12))).append(";\n");
+                    comments.append("COMMENT ON ROLE ").append(SqlText.ident(name)).append(" IS ")
+                            .append(SqlText.literal(rs.getString(12))).append(";\n");
                 }
             }
         }
@@ -146,7 +140,8 @@ public final class GlobalsDump {
                     if (!rs.getBoolean(5)) {
                         with.add("SET FALSE");
                     }
-                    out.append("GRANT ").append(ident(rs.getString(1))).append(" TO ").append(ident(rs.getString(2)))
+                    out.append("GRANT ").append(SqlText.ident(rs.getString(1)))
+                            .append(" TO ").append(SqlText.ident(rs.getString(2)))
                             .append(with.isEmpty() ? "" : " WITH " + String.join(", ", with)).append(";\n");
                     count++;
                 }
@@ -169,12 +164,10 @@ public final class GlobalsDump {
                 while (rs.next()) {
                     String config = rs.getString(3);
                     int eq = config.indexOf('=');
-                    String name = config.substring(0, eq);
-                    String value = config.substring(eq + 1);
-                    out.append("ALTER ROLE ").append(ident(rs.getString(1)))
-                            .append(rs.getBoolean(2) ? " IN DATABASE " + ident(connection.getCatalog()) : "")
-                            .append(" SET ").append(name.matches("[A-Za-z_][A-Za-z0-9_.]*") ? name : ident(name))
-                            .append(" TO ").append(LIST_SETTINGS.contains(name) ? value : literal(value)).append(";\n");
+                    out.append("ALTER ROLE ").append(SqlText.ident(rs.getString(1)))
+                            .append(rs.getBoolean(2) ? " IN DATABASE " + SqlText.ident(connection.getCatalog()) : "")
+                            .append(" SET ").append(SettingAssignment.of(config.substring(0, eq), config.substring(eq + 1)))
+                            .append(";\n");
                     count++;
                 }
             }
@@ -187,7 +180,7 @@ public final class GlobalsDump {
      * the end under {@code psql -v ON_ERROR_STOP=1} too (there is no CREATE ROLE IF NOT EXISTS).
      */
     private static String createUnlessExists(String name, String create) {
-        String notice = literal("role " + ident(name) + " exists where this runs: kept as it is");
+        String notice = SqlText.literal("role " + SqlText.ident(name) + " exists where this runs: kept as it is");
         String body = "BEGIN " + create + "; EXCEPTION WHEN duplicate_object THEN RAISE NOTICE " + notice.replace("%", "%%")
                 + "; END";
         String tag = "$pgvault$";
@@ -205,11 +198,4 @@ public final class GlobalsDump {
         return " " + (on ? "" : "NO") + attribute;
     }
 
-    private static String ident(String name) {
-        return "\"" + name.replace("\"", "\"\"") + "\"";
-    }
-
-    private static String literal(String value) {
-        return "'" + value.replace("'", "''") + "'";
-    }
 }

@@ -1,5 +1,6 @@
 package dev.pgvault.restore;
 
+import dev.pgvault.dump.SettingAssignment;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,10 +23,6 @@ import java.util.function.Consumer;
  * backup holds no privileges unless taken with {@code --keep-owners-and-privileges}).
  */
 final class DatabaseShape {
-    /** GUCs whose value is a list written as identifiers (pg_dump's variable_is_guc_list_quote). */
-    private static final Set<String> LIST_SETTINGS = Set.of("search_path", "temp_tablespaces",
-            "local_preload_libraries", "session_preload_libraries", "shared_preload_libraries",
-            "unix_socket_directories");
 
     /** One privilege; {@code grantee} quoted, or PUBLIC. */
     record Grant(String grantee, String privilege, boolean grantable) {}
@@ -172,10 +169,8 @@ final class DatabaseShape {
             statements.add("COMMENT ON DATABASE " + db + " IS " + literal(comment));
         }
         for (Setting setting : settings) {
-            String value = LIST_SETTINGS.contains(setting.name()) ? setting.value() : literal(setting.value());
             statements.add("ALTER " + (setting.role() == null ? "" : "ROLE " + setting.role() + " IN ")
-                    + "DATABASE " + db + " SET " + (setting.name().matches("[A-Za-z_][A-Za-z0-9_.]*") ? setting.name()
-                    : identifier(setting.name())) + " TO " + value);
+                    + "DATABASE " + db + " SET " + SettingAssignment.of(setting.name(), setting.value()));
         }
         return statements;
     }

@@ -1,6 +1,7 @@
 package dev.pgvault.cli.pitr;
 
 import dev.pgvault.cli.ExitCodes;
+import dev.pgvault.errors.InvalidRequestException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -76,6 +77,23 @@ final class ExecutionFollower {
         }
         return type.equals("ExecutionSucceeded") || type.equals("ExecutionFailed")
                 || type.equals("ExecutionTimedOut") || type.equals("ExecutionAborted");
+    }
+
+    /**
+     * The state machine to start: {@code given} (--state-machine-arn), else the environment variable
+     * {@code variable}; {@code stackOutput} names the stack output to take it from when neither is set.
+     */
+    static String stateMachineArn(String given, String variable, String stackOutput) {
+        String arn = given != null ? given : System.getenv(variable);
+        if (arn == null || arn.isBlank()) {
+            throw new InvalidRequestException("which state machine? Pass --state-machine-arn or set "
+                    + variable + " (the stack's " + stackOutput + " output)");
+        }
+        if (!arn.matches("^arn:aws[a-z-]*:states:[a-z0-9-]+:\\d{12}:stateMachine:[A-Za-z0-9_-]+$")) {
+            throw new InvalidRequestException("--state-machine-arn '" + arn
+                    + "' is not a Step Functions state machine ARN");
+        }
+        return arn;
     }
 
     static int exitCode(ExecutionStatus status) {

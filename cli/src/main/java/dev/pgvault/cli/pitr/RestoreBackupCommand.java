@@ -226,15 +226,7 @@ public final class RestoreBackupCommand implements Callable<Integer>, ExitCodes.
     }
 
     private String stateMachine() {
-        String arn = stateMachineArn != null ? stateMachineArn : System.getenv(STATE_MACHINE_VARIABLE);
-        if (arn == null || arn.isBlank()) {
-            throw new InvalidRequestException("which state machine? Pass --state-machine-arn or set "
-                    + STATE_MACHINE_VARIABLE + " (the stack's BackupRestoreStateMachineArn output)");
-        }
-        if (!arn.matches("^arn:aws[a-z-]*:states:[a-z0-9-]+:\\d{12}:stateMachine:[A-Za-z0-9_-]+$")) {
-            throw new InvalidRequestException("--state-machine-arn '" + arn + "' is not a Step Functions state machine ARN");
-        }
-        return arn;
+        return ExecutionFollower.stateMachineArn(stateMachineArn, STATE_MACHINE_VARIABLE, "BackupRestoreStateMachineArn");
     }
 
     /** Unique, readable, within Step Functions' 80 characters: backup-<deployment>-<time>. */

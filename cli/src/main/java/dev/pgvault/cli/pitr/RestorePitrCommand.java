@@ -171,15 +171,7 @@ public final class RestorePitrCommand implements Callable<Integer>, ExitCodes.Aw
     }
 
     private String stateMachine() {
-        String arn = stateMachineArn != null ? stateMachineArn : System.getenv(STATE_MACHINE_VARIABLE);
-        if (arn == null || arn.isBlank()) {
-            throw new InvalidRequestException("which state machine? Pass --state-machine-arn or set "
-                    + STATE_MACHINE_VARIABLE + " (the stack's PitrStateMachineArn output)");
-        }
-        if (!arn.matches("^arn:aws[a-z-]*:states:[a-z0-9-]+:\\d{12}:stateMachine:[A-Za-z0-9_-]+$")) {
-            throw new InvalidRequestException("--state-machine-arn '" + arn + "' is not a Step Functions state machine ARN");
-        }
-        return arn;
+        return ExecutionFollower.stateMachineArn(stateMachineArn, STATE_MACHINE_VARIABLE, "PitrStateMachineArn");
     }
 
     static Instant parseTime(String text) {
