@@ -61,7 +61,6 @@ public final class TieringService {
     public TieringReport run(String backupName, RetentionPolicy policy, Instant now, boolean dryRun,
                              Cancellation cancellation) {
         BackupKey.checkName(backupName);
-        List<StoredObject> listing = store.list("");
         Map<String, ObjectState> stored = new HashMap<>();
         List<BackupFacts> facts = new ArrayList<>();
         for (BackupCatalog.Entry entry : new BackupCatalog(store).list()) {
@@ -80,7 +79,8 @@ public final class TieringService {
                     .map(d -> new Applied(d.key(), Applied.What.PLANNED, d.action().name().toLowerCase(java.util.Locale.ROOT))).toList();
             return new TieringReport(plan, planned, List.of(), true);
         }
-        List<String> orphans = removeOrphans(backupName, listing, now);
+        // Listed only when the plan is applied: a dry run (tier --dry-run, erase report) reads no more than it plans from.
+        List<String> orphans = removeOrphans(backupName, store.list(""), now);
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         List<Applied> applied = new ArrayList<>();
         for (Decision decision : plan.decisions()) {
