@@ -107,6 +107,12 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
                     + " it replaces: its owner, privileges and settings are copied.")
     String intoNewDatabase;
 
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N",
+            description = "With --into-new-database: connections loading table data (large tables in chunks), then"
+                    + " building indexes and constraints, then verifying, side by side. Default: the cores available"
+                    + " (--in-place uses the same). 1 applies the backup on one connection.")
+    Integer jobs;
+
     @Option(names = "--swap",
             description = "With --into-new-database: once verified, rename the URL's database to"
                     + " <database>_pre_restore_<UTC time> and the new one to its name, in one transaction. Refused while"
@@ -263,6 +269,9 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
                 .withMaintenanceDatabase(maintenanceDatabase)
                 .withPreflight(!skipPreflight)
                 .withShowRowData(debug());
+        if (jobs != null) {
+            options = options.withJobs(jobs);
+        }
         ProgressReporter progress = new ProgressReporter(terminal);
         Cancellation cancellation = invocation.signals().begin(new Cancellation());
         boolean[] told = {false};
@@ -370,8 +379,13 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
             if (!intoNewDatabase.isEmpty() && !intoNewDatabase.equals(intoNewDatabase.strip())) {
                 throw new UsageError("--into-new-database: the name has leading or trailing spaces");
             }
-        } else if (swap || terminateConnections) {
-            throw new UsageError((swap ? "--swap" : "--terminate-connections") + " goes with --into-new-database");
+        } else if (swap || terminateConnections || jobs != null) {
+            throw new UsageError((swap ? "--swap" : terminateConnections ? "--terminate-connections" : "--jobs")
+                    + " goes with --into-new-database" + (jobs != null && !swap && !terminateConnections
+                    ? " (a restore into an existing database is one transaction, on one connection)" : ""));
+        }
+        if (jobs != null && (jobs < 1 || jobs > NewDatabaseRestore.Options.MAX_JOBS)) {
+            throw new UsageError("--jobs must be 1 to " + NewDatabaseRestore.Options.MAX_JOBS + ", got " + jobs);
         }
         if (terminateConnections && !swap) {
             throw new UsageError("--terminate-connections ends the sessions at the --swap; give --swap too");

@@ -1,6 +1,8 @@
 package dev.pgvault.restore;
 
 import dev.pgvault.archive.Manifest;
+import dev.pgvault.config.CpuShare;
+import dev.pgvault.dump.SessionSettings;
 import dev.pgvault.erasure.LedgerApplier;
 import dev.pgvault.errors.DatabaseUnavailableException;
 import dev.pgvault.errors.IntegrityException;
@@ -23,6 +25,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -59,9 +62,13 @@ public final class NewDatabaseRestore {
      * @param commitEvery          statements a transaction; 0 sizes it from the lock table
      * @param preflight            refuse early when the server cannot take it (see {@link Preflight})
      * @param showRowData          keep row values in errors (--debug)
+     * @param jobs                 connections loading data, building indexes and constraints and verifying
+     *                             at once; 1 applies the script on one connection
      */
     public record Options(String newDatabase, boolean swap, boolean terminateConnections, String maintenanceDatabase,
-                          int commitEvery, boolean preflight, boolean showRowData) {
+                          int commitEvery, boolean preflight, boolean showRowData, int jobs) {
+        /** Most connections a restore opens. */
+        public static final int MAX_JOBS = 64;
         public static final String DEFAULT_MAINTENANCE_DATABASE = "postgres";
 
         public Options {
@@ -71,34 +78,46 @@ public final class NewDatabaseRestore {
             if (commitEvery < 0) {
                 throw new IllegalArgumentException("commitEvery must be 0 (sized from the lock table) or more");
             }
+            if (jobs < 1 || jobs > MAX_JOBS) {
+                throw new IllegalArgumentException("jobs must be 1 to " + MAX_JOBS + ", got " + jobs);
+            }
         }
 
-        /** Into {@code newDatabase} (null: a derived name), no swap, from "postgres", batches sized by the server. */
+        /**
+         * Into {@code newDatabase} (null: a derived name), no swap, from "postgres", batches sized by
+         * the server, on as many connections as the cores available ({@link CpuShare}).
+         */
         public static Options into(String newDatabase) {
-            return new Options(newDatabase, false, false, DEFAULT_MAINTENANCE_DATABASE, 0, true, false);
+            return new Options(newDatabase, false, false, DEFAULT_MAINTENANCE_DATABASE, 0, true, false,
+                    Math.min(MAX_JOBS, CpuShare.cores()));
+        }
+
+        public Options withJobs(int connections) {
+            return new Options(newDatabase, swap, terminateConnections, maintenanceDatabase, commitEvery, preflight,
+                    showRowData, connections);
         }
 
         public Options withSwap(boolean swapIn, boolean terminate) {
-            return new Options(newDatabase, swapIn, terminate, maintenanceDatabase, commitEvery, preflight, showRowData);
+            return new Options(newDatabase, swapIn, terminate, maintenanceDatabase, commitEvery, preflight, showRowData, jobs);
         }
 
         public Options withMaintenanceDatabase(String name) {
-            return new Options(newDatabase, swap, terminateConnections, name, commitEvery, preflight, showRowData);
+            return new Options(newDatabase, swap, terminateConnections, name, commitEvery, preflight, showRowData, jobs);
         }
 
         public Options withCommitEvery(int statements) {
             return new Options(newDatabase, swap, terminateConnections, maintenanceDatabase, statements, preflight,
-                    showRowData);
+                    showRowData, jobs);
         }
 
         public Options withPreflight(boolean check) {
             return new Options(newDatabase, swap, terminateConnections, maintenanceDatabase, commitEvery, check,
-                    showRowData);
+                    showRowData, jobs);
         }
 
         public Options withShowRowData(boolean show) {
             return new Options(newDatabase, swap, terminateConnections, maintenanceDatabase, commitEvery, preflight,
-                    show);
+                    show, jobs);
         }
     }
 
@@ -117,10 +136,13 @@ public final class NewDatabaseRestore {
         LedgerApplier.Applied erase(Connection fresh) throws SQLException;
     }
 
-    /** Applies the backup's script to the new database, committing every {@code commitEvery} statements. */
+    /**
+     * Applies the backup's script to the new database, committing every {@code commitEvery}
+     * statements, with {@code pool} (null for one connection) loading and building beside it.
+     */
     @FunctionalInterface
     interface Applier {
-        ScriptApplier.Outcome apply(Connection fresh, int commitEvery) throws SQLException, IOException;
+        ScriptApplier.Outcome apply(Connection fresh, int commitEvery, LoadPool pool) throws SQLException, IOException;
     }
 
     private final Connector connector;
@@ -143,7 +165,7 @@ public final class NewDatabaseRestore {
     }
 
     /** The plan the preflight settled. {@code shape} is null when the database to replace does not exist. */
-    private record Plan(String newName, String previous, DatabaseShape shape, int commitEvery) {}
+    private record Plan(String newName, String previous, DatabaseShape shape, int commitEvery, int jobs) {}
 
     Report run(String key, Manifest manifest, Applier applier) {
         return run(key, manifest, applier, fresh -> LedgerApplier.Applied.NOTHING);
@@ -212,6 +234,13 @@ public final class NewDatabaseRestore {
         if (server.freeConnections() < 1) {
             throw refused("the server has no free connection for the new database (" + server.connections() + ")");
         }
+        // Our own connection and one per job, leaving the server at least two of its free connections.
+        int jobs = options.jobs() == 1 ? 1 : (int) Math.max(1, Math.min(options.jobs(), server.freeConnections() - 3));
+        if (jobs < options.jobs()) {
+            progress.note("preflight: " + jobs + " connection" + (jobs == 1 ? "" : "s") + " loading instead of the "
+                    + options.jobs() + " asked for, as the server has " + server.freeConnections()
+                    + " free and the restore leaves it two");
+        }
         if (shape != null) {
             try (Connection inside = connector.connect(database)) {
                 ownSessions.add(Integer.valueOf(TargetDatabase.single(inside, "SELECT pg_catalog.pg_backend_pid()")));
@@ -242,7 +271,8 @@ public final class NewDatabaseRestore {
                     + commitEvery + " statements (each table's data is committed on its own), as the server's lock"
                     + " table has room for about " + Preflight.number(server.lockCapacity()) + " locks ("
                     + server.lockTableFormula() + "), " + Preflight.number(server.locksInUse()) + " in use now; "
-                    + server.connections() + " (the restore needs 1)");
+                    + server.connections() + " (the restore needs " + (jobs == 1 ? "1" : (jobs + 1)
+                    + ": one reading the backup, " + jobs + " loading data and building indexes side by side") + ")");
             progress.note("preflight: the backup's SQL is " + Preflight.bytes(manifest.rawBytes()) + " uncompressed;"
                     + " the new database takes about that much disk or more (indexes are not in the SQL's size)"
                     + (shape == null ? "" : ", beside " + database + "'s, which stays"
@@ -250,7 +280,7 @@ public final class NewDatabaseRestore {
                     + "; free disk cannot be read over SQL: check it first (FreeStorageSpace in CloudWatch on"
                     + " RDS, df on the server's data directory elsewhere)");
         }
-        return new Plan(newName, previous, shape, commitEvery);
+        return new Plan(newName, previous, shape, commitEvery, jobs);
     }
 
     private void create(Connection admin, Plan plan) throws SQLException {
@@ -279,10 +309,14 @@ public final class NewDatabaseRestore {
                 plan.shape().applyInside(fresh, this::warn);
             }
             fresh.setAutoCommit(false);
-            ScriptApplier.Outcome outcome = applier.apply(fresh, plan.commitEvery());
-            fresh.commit();
-            List<String> differences = ContentCheck.differences(fresh, manifest);
-            fresh.commit();
+            ScriptApplier.Outcome outcome;
+            List<String> differences;
+            try (LoadPool pool = plan.jobs() > 1 ? pool(plan) : null) {
+                outcome = applier.apply(fresh, plan.commitEvery(), pool);
+                fresh.commit();
+                differences = pool == null ? ContentCheck.differences(fresh, manifest) : differences(pool, fresh, manifest);
+                fresh.commit();
+            }
             if (!differences.isEmpty()) {
                 throw new ManifestMismatchException("the restored database does not match backup " + key
                         + "'s manifest: " + String.join("; ", differences));
@@ -296,6 +330,52 @@ public final class NewDatabaseRestore {
             return new RestoreReport(key, plan.newName(), outcome.tables(), outcome.rows(),
                     Duration.between(started, now), verification, outcome.producer(), erased);
         }
+    }
+
+    /** The connections that load and build beside the one reading the backup. */
+    private LoadPool pool(Plan plan) throws SQLException {
+        List<Connection> connections = new ArrayList<>();
+        try {
+            for (int i = 0; i < plan.jobs(); i++) {
+                connections.add(connector.connect(plan.newName()));
+            }
+            return new LoadPool(connections, LoadPool.DEFAULT_CHUNK_BYTES);
+        } catch (SQLException | RuntimeException e) {
+            for (Connection connection : connections) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // the failure to open the others is the one to report
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * {@link ContentCheck#differences}, with the tables compared side by side on the pool's
+     * connections, largest first (so that no large table is left to the end alone).
+     */
+    private static List<String> differences(LoadPool pool, Connection fresh, Manifest manifest)
+            throws SQLException, IOException {
+        List<Manifest.Table> largestFirst = manifest.tables().stream()
+                .sorted(Comparator.comparingLong(Manifest.Table::rows).reversed()).toList();
+        List<String> differences = new ArrayList<>();
+        try {
+            for (String difference : pool.map(largestFirst, (connection, table) -> {
+                SessionSettings.apply(connection);
+                return ContentCheck.tableDifference(connection, table, LedgerApplier.Applied.NOTHING);
+            })) {
+                if (difference != null) {
+                    differences.add(difference);
+                }
+            }
+        } catch (LoadPool.WorkFailedException e) {
+            throw e.error;
+        }
+        SessionSettings.apply(fresh);
+        differences.addAll(ContentCheck.largeObjectDifferences(fresh, manifest));
+        return differences;
     }
 
     /** Both renames in one transaction: either the restored database is in place, or nothing moved. */

@@ -37,6 +37,15 @@ final class RestoreErrors {
      */
     static Described describe(SQLException e, boolean showRowData, String statement, int statementLine,
                               int copyDataLine) {
+        return describe(e, showRowData, statement, statementLine, copyDataLine, 0);
+    }
+
+    /**
+     * As {@link #describe(SQLException, boolean, String, int, int)}, for a COPY of part of a table's
+     * data (a parallel restore's chunk), whose first line is the table's {@code rowsBefore + 1}th.
+     */
+    static Described describe(SQLException e, boolean showRowData, String statement, int statementLine,
+                              int copyDataLine, long rowsBefore) {
         ServerErrorMessage server = e instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
         if (server == null || server.getMessage() == null) {
             // The driver's own failure (a lost connection, a closed stream): no row of the server's in it.
@@ -47,7 +56,7 @@ final class RestoreErrors {
         String where = server.getWhere();
         Matcher copy = where == null ? null : COPY_CONTEXT.matcher(where);
         if (copy != null && copy.find() && copyDataLine >= 0) {
-            long dataLine = Long.parseLong(copy.group(2));
+            long dataLine = rowsBefore + Long.parseLong(copy.group(2));
             text.append("data line ").append(dataLine).append(" of the COPY (script line ")
                     .append(copyDataLine + dataLine).append(")");
             if (copy.group(3) != null) {

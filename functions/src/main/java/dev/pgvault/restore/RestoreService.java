@@ -69,7 +69,7 @@ public final class RestoreService {
                     new BufferedInputStream(store.open(key), 1 << 16), manifest.sha256(), manifest.storedBytes(), key);
             ScriptApplier.Outcome outcome;
             try (stored) {
-                outcome = applyChecked(stored, target, manifest, decryptor, progress, options.showRowData(), 0);
+                outcome = applyChecked(stored, target, manifest, decryptor, progress, options.showRowData(), 0, null);
             }
             VerificationResult verification = null;
             if (options.verify()) {
@@ -105,13 +105,13 @@ public final class RestoreService {
         Manifest manifest = SignedManifests.read(store, key, trust.keys(), trust.allowUnsigned(), trust.warn())
                 .manifest();
         return new NewDatabaseRestore(connector, database, options, progress, clock).run(key, manifest,
-                (fresh, commitEvery) -> {
+                (fresh, commitEvery, pool) -> {
                     VerifyingInputStream stored = new VerifyingInputStream(
                             new BufferedInputStream(store.open(key), 1 << 16), manifest.sha256(),
                             manifest.storedBytes(), key);
                     try (stored) {
                         return applyChecked(stored, fresh, manifest, decryptor, progress, options.showRowData(),
-                                commitEvery);
+                                commitEvery, pool);
                     }
                 }, fresh -> erase(fresh, decryptor, progress));
     }
@@ -213,7 +213,7 @@ public final class RestoreService {
      */
     private static ScriptApplier.Outcome applyChecked(VerifyingInputStream stored, Connection target, Manifest manifest,
                                                       Decryptor decryptor, ScriptApplier.Progress progress,
-                                                      boolean showRowData, int commitEvery)
+                                                      boolean showRowData, int commitEvery, LoadPool pool)
             throws IOException {
         ScriptApplier.Outcome outcome;
         try {
@@ -221,7 +221,7 @@ public final class RestoreService {
             InputStream sql = Compression.fromId(manifest.compression().algorithm()).decompress(plain);
             // Every manifest in a repository is pgvault's (its "tool" says so): only what pgvault writes may run.
             outcome = ScriptApplier.apply(sql, target, progress, ScriptApplier.Origin.PGVAULT_BACKUP,
-                    showRowData, commitEvery);
+                    showRowData, commitEvery, pool);
             drain(sql);
             plain.verifyToEnd(); // the MAC or OpenPGP integrity packet, which gzip's end does not reach
         } catch (WrongKeyException e) {

@@ -46,6 +46,12 @@ public final class ScriptApplier {
     /** A large object's descriptor lives until its transaction ends: no commit between lo_open and lo_close. */
     private static final Pattern LO_OPEN = Pattern.compile("(?is)^SELECT\\s+(?:pg_catalog\\.)?lo_open\\s*\\(.*");
     private static final Pattern LO_CLOSE = Pattern.compile("(?is)^SELECT\\s+(?:pg_catalog\\.)?lo_close\\s*\\(.*");
+    /** A session-level SET or RESET (not SET LOCAL, TRANSACTION or CONSTRAINTS): group 1 names the parameter. */
+    private static final Pattern SESSION_SETTING = Pattern.compile(
+            "(?is)^(?:SET\\s+(?:SESSION\\s+)?(?!LOCAL\\b|TRANSACTION\\b|CONSTRAINTS\\b|CHARACTERISTICS\\b)|RESET\\s+)(\\w+).*");
+    private static final Pattern SET_CONFIG = Pattern.compile(
+            "(?is)^SELECT\\s+(?:pg_catalog\\.)?set_config\\s*\\(\\s*'([^']+)'\\s*,.*,\\s*false\\s*\\)\\s*;?$");
+    private static final Pattern SETVAL = Pattern.compile("(?is)^SELECT\\s+(?:pg_catalog\\.)?setval\\s*\\(.*");
     private static final String PG_DUMP_HEADER = "-- PostgreSQL database dump";
     private static final String PG_DUMP_COMPLETE = "-- PostgreSQL database dump complete";
     private static final String PGVAULT_HEADER = "-- pgvault";
@@ -103,6 +109,21 @@ public final class ScriptApplier {
      */
     public static Outcome apply(InputStream script, Connection connection, Progress progress, Origin origin,
                                 boolean showRowData, int commitEvery) {
+        return apply(script, connection, progress, origin, showRowData, commitEvery, null);
+    }
+
+    /**
+     * As {@link #apply(InputStream, Connection, Progress, Origin, boolean, int)}, with table data and
+     * the post-data statements that may run side by side ({@link ParallelStatement}) handed to
+     * {@code pool}'s connections; everything else runs on {@code connection}, in order, once the
+     * work handed out before it is done. Only for a database of the restore's own, committed as it
+     * goes ({@code commitEvery > 0}): the pool's connections see only what was committed.
+     */
+    static Outcome apply(InputStream script, Connection connection, Progress progress, Origin origin,
+                         boolean showRowData, int commitEvery, LoadPool pool) {
+        if (pool != null && commitEvery <= 0) {
+            throw new IllegalArgumentException("a parallel restore commits as it goes");
+        }
         ScriptReader reader = new ScriptReader(script);
         StatementPolicy policy = new StatementPolicy(origin == Origin.PGVAULT_BACKUP);
         long statements = 0;
@@ -133,14 +154,39 @@ public final class ScriptApplier {
                 if (copied) {
                     session.requireOneStatement(sql, element);
                     copyDataLine = reader.line();
-                    long loaded = copy(connection, sql, reader);
-                    session.requireOpenTransaction(element);
-                    rows += loaded;
                     tables++;
-                    progress.tableLoaded(copy.group(1), loaded);
+                    String target = pool == null ? null
+                            : ParallelStatement.copyTarget(sql, reader.standardConformingStrings());
+                    if (target != null && reader.charset().equals(StandardCharsets.UTF_8)) {
+                        connection.commit(); // the table, for the pool's connections to see
+                        copyInChunks(pool, connection, sql, target, copy.group(1), element.line(), copyDataLine,
+                                reader);
+                    } else {
+                        awaitPool(pool);
+                        long loaded = copy(connection, sql, reader);
+                        session.requireOpenTransaction(element);
+                        rows += loaded;
+                        progress.tableLoaded(copy.group(1), loaded);
+                    }
                 } else if (!handledLocally(sql, reader)) {
-                    execute(session, sql, element);
-                    session.requireOpenTransaction(element);
+                    ParallelStatement parallel = pool == null ? null
+                            : ParallelStatement.classify(sql, reader.standardConformingStrings());
+                    if (parallel != null) {
+                        connection.commit(); // what it builds on, for the pool's connections to see
+                        pool.statement(parallel, sql, element.line());
+                    } else {
+                        if (pool != null && !runsBesideThePool(sql)) {
+                            pool.awaitIdle();
+                        }
+                        execute(session, sql, element);
+                        session.requireOpenTransaction(element);
+                        if (pool != null) {
+                            shareSetting(pool, sql);
+                        }
+                    }
+                }
+                if (pool != null) {
+                    rows += told(pool, progress);
                 }
                 statements++;
                 if (commitEvery > 0) {
@@ -151,7 +197,15 @@ public final class ScriptApplier {
                     }
                 }
             }
+            if (pool != null) {
+                pool.awaitIdle();
+                rows += told(pool, progress);
+            }
             policy.finish(reader.line());
+        } catch (LoadPool.WorkFailedException e) {
+            throw failure(e.origin, e.error, showRowData);
+        } catch (CopyChunker.CopyFailedException e) {
+            throw failure(e.origin, e.error, showRowData);
         } catch (SQLException e) {
             throw failure(element, reader, e, showRowData, copyDataLine);
         } catch (IOException e) {
@@ -165,6 +219,66 @@ public final class ScriptApplier {
         String producer = policy.producer();
         checkComplete(producer, reader.lastComment());
         return new Outcome(statements, tables, rows, producer);
+    }
+
+    /** A failure of work a parallel restore handed out, named by where it came from in the script. */
+    private static RestoreFailedException failure(LoadPool.Origin origin, SQLException e, boolean showRowData) {
+        RestoreErrors.Described described = RestoreErrors.describe(e, showRowData, origin.sql(), origin.line(),
+                origin.copyDataLine(), origin.rowsBefore());
+        String what = StatementPolicy.label(new SqlTokens(origin.sql(), true));
+        return new RestoreFailedException("at line " + origin.line() + " (" + what + "): " + described.message()
+                + "; the restore was rolled back", described.cause());
+    }
+
+    /** A table's rows, in chunks over the pool's connections; told to {@code progress} once all are in. */
+    private static void copyInChunks(LoadPool pool, Connection connection, String sql, String table, String label,
+                                     int line, int copyDataLine, ScriptReader reader) throws IOException {
+        CopyChunker chunker = new CopyChunker(pool, pool.startTable(table, label), sql, line, copyDataLine, connection);
+        try {
+            reader.copyData(chunker);
+            chunker.close();
+        } catch (IOException | RuntimeException e) {
+            chunker.abort();
+            throw e;
+        }
+    }
+
+    private static void awaitPool(LoadPool pool) {
+        if (pool != null) {
+            pool.awaitIdle();
+        }
+    }
+
+    /** Tells the tables whose data is all in; their rows. */
+    private static long told(LoadPool pool, Progress progress) {
+        long[] rows = {0};
+        pool.drainLoaded((table, loaded) -> {
+            rows[0] += loaded;
+            progress.tableLoaded(table, loaded);
+        });
+        return rows[0];
+    }
+
+    /**
+     * Statements that need nothing the pool may still be loading, and so run at once: session
+     * settings (which the pool's connections take over) and a sequence's value.
+     */
+    private static boolean runsBesideThePool(String sql) {
+        return SESSION_SETTING.matcher(sql).matches() || SET_CONFIG.matcher(sql).matches()
+                || SETVAL.matcher(sql).matches();
+    }
+
+    /** A session setting the script made, for the pool's connections to make too before their next work. */
+    private static void shareSetting(LoadPool pool, String sql) {
+        Matcher setting = SESSION_SETTING.matcher(sql);
+        if (setting.matches()) {
+            pool.setting(setting.group(1).toLowerCase(java.util.Locale.ROOT), sql);
+            return;
+        }
+        Matcher config = SET_CONFIG.matcher(sql);
+        if (config.matches()) {
+            pool.setting(config.group(1).toLowerCase(java.util.Locale.ROOT), sql);
+        }
     }
 
     private static RestoreFailedException failure(ScriptReader.Element element, ScriptReader reader, SQLException e,

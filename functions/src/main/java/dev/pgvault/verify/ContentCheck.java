@@ -37,30 +37,48 @@ public final class ContentCheck {
         SessionSettings.apply(connection);
         List<String> differences = new ArrayList<>();
         for (Manifest.Table table : manifest.tables()) {
-            String[] copy = copySql(connection, table);
-            if (copy == null) {
-                differences.add("table " + table.qualifiedName() + " is missing");
-                continue;
-            }
-            String copySql = copy[1];
-            ContentHash hash = TableCopier.copy(connection, copySql, null, TableCopier.RowListener.NONE);
-            String quoted = copy[0];
-            if (erased.deletedByTable().containsKey(quoted) || erased.updatedByTable().containsKey(quoted)) {
-                long expected = table.rows() - erased.deletedByTable().getOrDefault(quoted, 0L);
-                if (hash.rows() != expected) {
-                    differences.add("table " + table.qualifiedName() + " has " + hash.rows() + " rows, the backup "
-                            + table.rows() + " less the " + (table.rows() - expected) + " the erasure ledger deleted");
-                }
-                continue;
-            }
-            if (hash.rows() != table.rows()) {
-                differences.add("table " + table.qualifiedName() + " has " + hash.rows() + " rows, the backup "
-                        + table.rows());
-            } else if (!hash.hex().equals(table.contentHash())) {
-                differences.add("table " + table.qualifiedName() + " has " + table.rows()
-                        + " rows as expected but different content");
+            String difference = tableDifference(connection, table, erased);
+            if (difference != null) {
+                differences.add(difference);
             }
         }
+        differences.addAll(largeObjectDifferences(connection, manifest));
+        return differences;
+    }
+
+    /**
+     * How one table differs from the manifest, or null if it does not; on a connection with the
+     * dump's session settings ({@link SessionSettings#apply}), so values print as they did.
+     */
+    public static String tableDifference(Connection connection, Manifest.Table table, LedgerApplier.Applied erased)
+            throws SQLException, IOException {
+        String[] copy = copySql(connection, table);
+        if (copy == null) {
+            return "table " + table.qualifiedName() + " is missing";
+        }
+        ContentHash hash = TableCopier.copy(connection, copy[1], null, TableCopier.RowListener.NONE);
+        String quoted = copy[0];
+        if (erased.deletedByTable().containsKey(quoted) || erased.updatedByTable().containsKey(quoted)) {
+            long expected = table.rows() - erased.deletedByTable().getOrDefault(quoted, 0L);
+            if (hash.rows() != expected) {
+                return "table " + table.qualifiedName() + " has " + hash.rows() + " rows, the backup "
+                        + table.rows() + " less the " + (table.rows() - expected) + " the erasure ledger deleted";
+            }
+            return null;
+        }
+        if (hash.rows() != table.rows()) {
+            return "table " + table.qualifiedName() + " has " + hash.rows() + " rows, the backup " + table.rows();
+        }
+        if (!hash.hex().equals(table.contentHash())) {
+            return "table " + table.qualifiedName() + " has " + table.rows() + " rows as expected but different content";
+        }
+        return null;
+    }
+
+    /** How the large objects differ from the manifest's: nothing, or one line. */
+    public static List<String> largeObjectDifferences(Connection connection, Manifest manifest)
+            throws SQLException, IOException {
+        List<String> differences = new ArrayList<>();
         if (manifest.largeObjects() != null) {
             ContentHash largeObjects = LargeObjectContent.of(connection);
             if (largeObjects.rows() != manifest.largeObjects().count()) {

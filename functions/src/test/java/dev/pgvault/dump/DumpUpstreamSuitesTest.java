@@ -98,7 +98,7 @@ class DumpUpstreamSuitesTest {
             Restores.dump(server, "regression", options, file);
             List<String> made = new ArrayList<>();
             try {
-                Map<String, String> restored = Restores.threeWays(server, tools, file, () -> {
+                Map<String, String> restored = Restores.everyWay(server, tools, file, 1 << 16, () -> {
                     String database = "restored_" + made.size();
                     try (Connection c = server.connect("postgres"); Statement st = c.createStatement()) {
                         st.execute("CREATE DATABASE " + database
@@ -162,7 +162,7 @@ class DumpUpstreamSuitesTest {
                 for (String database : List.of("postgres", "regress_pg_dump_test")) {
                     Path file = dir.resolve(database + ".sql");
                     Restores.dump(server, database, DumpOptions.defaults().withOwnersAndPrivileges(true), file);
-                    Map<String, String> restored = Restores.threeWays(server, tools, file, () -> {
+                    Map<String, String> restored = Restores.everyWay(server, tools, file, 1 << 16, () -> {
                         String name = "restored_" + restoredDatabases.size();
                         try (Connection c = server.connect("postgres"); Statement st = c.createStatement()) {
                             st.execute("CREATE DATABASE " + name + " TEMPLATE template0");
@@ -239,7 +239,7 @@ class DumpUpstreamSuitesTest {
             Restores.dump(server, "labelled", DumpOptions.defaults(), file);
             assertThat(Files.readString(file)).contains("SECURITY LABEL FOR").contains("'top secret'");
             List<String> made = new ArrayList<>();
-            Map<String, String> restored = Restores.threeWays(server, tools, file, () -> {
+            Map<String, String> restored = Restores.everyWay(server, tools, file, 1 << 16, () -> {
                 String name = "labelled_" + made.size();
                 try (Connection c = server.connect("postgres"); Statement st = c.createStatement()) {
                     st.execute("CREATE DATABASE " + name + " TEMPLATE template0");

@@ -146,7 +146,7 @@ class DumpVersionMatrixTest {
                         + " INSERT INTO app.uses VALUES (2)");
             }
             Restores.dump(server, source, DumpOptions.defaults(), file);
-            Map<String, String> restored = Restores.threeWays(server, localPsql(server), file, () -> {
+            Map<String, String> restored = Restores.everyWay(server, localPsql(server), file, () -> {
                 String database = server.createDatabase(name("extconfig_target"));
                 made.add(database);
                 return database;
@@ -202,7 +202,7 @@ class DumpVersionMatrixTest {
                             + " INSERT INTO \"system_user\" VALUES ('me', 1, 'insert')");
                 }
                 Restores.dump(older, source, DumpOptions.defaults(), file);
-                Map<String, String> restored = Restores.threeWays(newest, localPsql(newest), file, () -> {
+                Map<String, String> restored = Restores.everyWay(newest, localPsql(newest), file, () -> {
                     String database = newest.createDatabase(name("keywords_target"));
                     made.add(database);
                     return database;
@@ -240,7 +240,7 @@ class DumpVersionMatrixTest {
                 DumpResult result = Restores.dump(server, source, options, file);
                 assertThat(result.serverVersionNum() / 10000).isEqualTo(version);
                 // psql, where the machine has it, speaks to newer servers too: plain, -1, and our restore.
-                Map<String, String> restored = Restores.threeWays(server, localPsql(server), file, () -> {
+                Map<String, String> restored = Restores.everyWay(server, localPsql(server), file, () -> {
                     String database = server.createDatabase(name("target"));
                     made.add(database);
                     return database;

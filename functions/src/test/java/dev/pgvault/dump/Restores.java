@@ -2,6 +2,7 @@ package dev.pgvault.dump;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pgvault.restore.ParallelApply;
 import dev.pgvault.restore.ScriptApplier;
 import dev.pgvault.sandbox.ThrowawayPostgres;
 import dev.pgvault.testing.CatalogFingerprint;
@@ -17,11 +18,13 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Every script pgvault writes must restore three ways: plain {@code psql} (no
+ * Every script pgvault writes must restore every way: plain {@code psql} (no
  * {@code --single-transaction}: every statement its own transaction, as the runbook's
  * {@code psql $DATABASE_URL < backup.sql}), {@code psql --single-transaction}, and pgvault's own
- * restore. This dumps a database, restores it all three ways into new databases and compares
- * each with the source by the catalog fingerprint.
+ * restore, on one connection and in parallel (as into a new database, with chunks small enough to
+ * split every table and to send most rows through the reader's own connection as too long). This
+ * dumps a database, restores it every way into new databases and compares each with the source by
+ * the catalog fingerprint.
  */
 final class Restores {
     private Restores() {}
@@ -38,12 +41,18 @@ final class Restores {
     }
 
     /**
-     * Restores {@code file} three ways (psql from {@code tools}; without tools, pgvault's restore
-     * only) into databases made by {@code newDatabase}; returns them by way ("psql", "psql -1",
-     * "pgvault"), each already checked to restore without a message.
+     * Restores {@code file} three ways and pgvault's in parallel (psql from {@code tools}; without
+     * tools, pgvault's restores only) into databases made by {@code newDatabase}; returns them by
+     * way ("psql", "psql -1", "pgvault", "pgvault --jobs 3"), each checked to restore without a message.
      */
-    static Map<String, String> threeWays(ThrowawayPostgres server, PgTools tools, Path file,
-                                         Supplier<String> newDatabase) throws Exception {
+    static Map<String, String> everyWay(ThrowawayPostgres server, PgTools tools, Path file,
+                                        Supplier<String> newDatabase) throws Exception {
+        return everyWay(server, tools, file, 256, newDatabase);
+    }
+
+    /** {@link #everyWay(ThrowawayPostgres, PgTools, Path, Supplier)} with the parallel restore's chunks of {@code chunkBytes}. */
+    static Map<String, String> everyWay(ThrowawayPostgres server, PgTools tools, Path file, int chunkBytes,
+                                        Supplier<String> newDatabase) throws Exception {
         Map<String, String> restored = new LinkedHashMap<>();
         if (tools != null) {
             String plain = newDatabase.get();
@@ -64,6 +73,13 @@ final class Restores {
             target.commit();
         }
         restored.put("pgvault", ours);
+        String parallel = newDatabase.get();
+        try (InputStream in = Files.newInputStream(file)) {
+            // a parallel restore into a new database, in chunks small enough to split every table
+            ParallelApply.apply(in, () -> server.connect(parallel), ScriptApplier.Origin.SCRIPT, 3, chunkBytes, 7,
+                    ScriptApplier.Progress.NONE);
+        }
+        restored.put("pgvault --jobs 3", parallel);
         return restored;
     }
 
@@ -82,11 +98,11 @@ final class Restores {
                 .collect(java.util.stream.Collectors.joining("\n"));
     }
 
-    /** Dumps, restores three ways, and checks each restored database against the source. */
+    /** Dumps, restores four ways, and checks each restored database against the source. */
     static Map<String, String> roundTrip(ThrowawayPostgres server, PgTools tools, String database, DumpOptions options,
                                          Path file, Supplier<String> newDatabase) throws Exception {
         dump(server, database, options, file);
-        Map<String, String> restored = threeWays(server, tools, file, newDatabase);
+        Map<String, String> restored = everyWay(server, tools, file, newDatabase);
         Map<String, String> source = fingerprint(server, database, options.keepOwnersAndPrivileges());
         for (Map.Entry<String, String> way : restored.entrySet()) {
             Fingerprints.assertSame(fingerprint(server, way.getValue(), options.keepOwnersAndPrivileges()), source,

@@ -99,8 +99,8 @@ class RestoreNewDatabaseTest {
     @Test
     void theVerifiedNewDatabaseIsSwappedInWithTheOldOnesShapeAndTheOldOneKept() throws Exception {
         NewDatabaseRestore.Report report = service().restoreIntoNewDatabase(key, this::asOwner, prod,
-                NewDatabaseRestore.Options.into(null).withSwap(true, false).withCommitEvery(7), Decryptors.none(),
-                progress());
+                NewDatabaseRestore.Options.into(null).withSwap(true, false).withCommitEvery(7).withJobs(1),
+                Decryptors.none(), progress());
 
         assertThat(report.restore().verification().status()).isEqualTo(VerificationStatus.OK);
         assertThat(report.database()).isEqualTo(prod);
@@ -128,8 +128,11 @@ class RestoreNewDatabaseTest {
     @Test
     void withoutSwapTheNewDatabaseIsLeftBesideTheOldOne() throws Exception {
         NewDatabaseRestore.Report report = service().restoreIntoNewDatabase(key, this::asOwner, prod,
-                NewDatabaseRestore.Options.into(null), Decryptors.none(), progress());
+                NewDatabaseRestore.Options.into(null).withJobs(3), Decryptors.none(), progress());
 
+        assertThat(report.restore().verification().status()).isEqualTo(VerificationStatus.OK);
+        assertThat(notes).anySatisfy(n -> assertThat(n).contains("the restore needs 4: one reading the backup, 3"
+                + " loading data and building indexes side by side"));
         assertThat(report.database()).isEqualTo(prod + "_restore_20261124_020000");
         assertThat(report.previous()).isNull();
         assertThat(db.queryLong(prod, "SELECT id FROM before_restore")).isEqualTo(42);
@@ -145,8 +148,8 @@ class RestoreNewDatabaseTest {
         List<String> loaded = new ArrayList<>();
 
         assertThatThrownBy(() -> service().restoreIntoNewDatabase(key, this::asOwner, prod,
-                NewDatabaseRestore.Options.into(null).withSwap(true, false).withCommitEvery(3), Decryptors.none(),
-                new ScriptApplier.Progress() {
+                NewDatabaseRestore.Options.into(null).withSwap(true, false).withCommitEvery(3).withJobs(3),
+                Decryptors.none(), new ScriptApplier.Progress() {
                     @Override
                     public void tableLoaded(String table, long rows) {
                         loaded.add(table);
