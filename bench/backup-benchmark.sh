@@ -13,7 +13,10 @@
 #   pgvault backup (gzip 6)        with --jobs 1 and with each of JOBS (default: 2 and all cores)
 #   pgvault backup --compression zstd
 #   psql -f dump.sql               restore of pg_dump's plain script into a new database
-#   pgvault restore                of pgvault's gzip backup into a new database
+#   pgvault restore, 1 txn         of pgvault's gzip backup into an empty database, in one transaction
+#   pgvault restore --jobs N       of the same backup into a new database (--into-new-database): data in
+#                                  chunks and index builds over N connections, with --jobs 1 and each of JOBS
+# Every pgvault restore also reads each table back and compares it with the manifest; psql checks nothing.
 # and prints medians: wall time, client CPU-seconds (user + system of the client processes, not the
 # server's), CPU-seconds per GB of dump text, peak resident memory of the largest client process,
 # and output size. pgvault runs with its launcher's defaults (the memory limits the launcher sets).
@@ -94,9 +97,15 @@ for users in "${sizes[@]}"; do
       --repo "$work/repo-gzip" --manual --jobs "$cores" # the backup the restore reads (not counted twice below)
     sed -i '$d' "$work/results"
     target="$(fresh_db)"
-    run "restore: pgvault restore" - "$here/pgvault" restore --repo "$work/repo-gzip" --backup latest \
+    run "restore: pgvault, 1 txn" - "$here/pgvault" restore --repo "$work/repo-gzip" --backup latest \
       --database-url "$target"
     drop_db "$target"
+    for jobs in 1 $jobs_list; do
+      restores=$((restores + 1))
+      run "restore: pgvault --jobs $jobs" - "$here/pgvault" restore --repo "$work/repo-gzip" --backup latest \
+        --database-url "$server/postgres" --into-new-database "r$restores" --jobs "$jobs"
+      drop_db "$server/r$restores"
+    done
   done
   "${psql[@]}" -d "$server/postgres" -c "DROP DATABASE $db"
 done

@@ -106,8 +106,28 @@ final class LoadPool implements AutoCloseable {
     private WorkFailedException failure;
     private boolean closed;
 
+    /** Work that may run whenever a connection is free and nothing conflicts: a loaded table's comparison. */
+    private final ArrayDeque<Task> background = new ArrayDeque<>();
+    private java.util.function.Function<TableLoad, Work> afterLoad = load -> null;
+    /**
+     * Whether the reader's connection may hold locks not yet committed: background work does not
+     * start then, for the reader could come to wait for it (at its next {@link #awaitIdle}) while it
+     * waits for the reader's locks, and would not see the reader's rows.
+     */
+    private boolean readerUncommitted = true;
+    /** The reader waits for everything to end: background work does not start meanwhile. */
+    private boolean draining;
+
+    /**
+     * @param settings the script's settings to run it with; null for background work, which
+     *                 resets the session after itself
+     */
     private record Task(ParallelStatement statement, Work work, Origin origin, List<String> settings,
-                        byte[] buffer, TableLoad load) {}
+                        byte[] buffer, TableLoad load) {
+        boolean inBackground() {
+            return settings == null;
+        }
+    }
 
     /** Starts a worker on each connection (autocommit is switched on); chunks of {@code chunkBytes}. */
     LoadPool(List<Connection> connections, int chunkBytes) throws SQLException {
@@ -131,6 +151,38 @@ final class LoadPool implements AutoCloseable {
 
     int size() {
         return connections.size();
+    }
+
+    /**
+     * Work to do once a table's data is all in (its comparison with the manifest), or null: run by
+     * a connection that would otherwise wait, beside the script's own work, never beside work on
+     * the same table that would conflict (see {@link ParallelStatement.Kind#READ}). What has not
+     * run by the end is dropped by {@link #dropBackground}.
+     */
+    void afterLoad(java.util.function.Function<TableLoad, Work> work) {
+        this.afterLoad = work;
+    }
+
+    /** The reader's connection has committed: background work may start. */
+    void readerCommitted() {
+        synchronized (lock) {
+            readerUncommitted = false;
+            lock.notifyAll();
+        }
+    }
+
+    /** The reader's connection is about to run something: no background work starts until it commits. */
+    void readerBusy() {
+        synchronized (lock) {
+            readerUncommitted = true;
+        }
+    }
+
+    /** Drops the background work not yet started; call once idle. */
+    void dropBackground() {
+        synchronized (lock) {
+            background.clear();
+        }
     }
 
     /** A session setting the script made ({@code SET ...}, {@code set_config(..., false)}), for the work handed out after it. */
@@ -192,10 +244,24 @@ final class LoadPool implements AutoCloseable {
 
     /** No more chunks for this table: it is told as loaded once those handed out are in. */
     void sealed(TableLoad load) {
+        boolean complete;
         synchronized (load) {
             load.sealed = true;
-            if (load.outstanding == 0) {
-                loaded.add(load);
+            complete = load.outstanding == 0;
+        }
+        if (complete) {
+            loaded(load);
+        }
+    }
+
+    private void loaded(TableLoad load) {
+        loaded.add(load);
+        Work work = afterLoad.apply(load);
+        if (work != null) {
+            synchronized (lock) {
+                background.add(new Task(new ParallelStatement(ParallelStatement.Kind.READ, java.util.Set.of(load.table)),
+                        work, Origin.statement("", 0), null, null, null));
+                lock.notifyAll();
             }
         }
     }
@@ -244,8 +310,13 @@ final class LoadPool implements AutoCloseable {
     /** Waits until everything handed out is done; throws the first failure. */
     void awaitIdle() {
         synchronized (lock) {
-            while (failure == null && !active.isEmpty()) {
-                waitOn();
+            draining = true;
+            try {
+                while (failure == null && !active.isEmpty()) {
+                    waitOn();
+                }
+            } finally {
+                draining = false;
             }
             throwIfFailed();
         }
@@ -297,32 +368,72 @@ final class LoadPool implements AutoCloseable {
         while (true) {
             Task task;
             synchronized (lock) {
-                while (handedOut.isEmpty() && !closed) {
+                while (true) {
+                    if (!handedOut.isEmpty()) {
+                        task = handedOut.poll();
+                        break;
+                    }
+                    if (closed) {
+                        return;
+                    }
+                    task = startableBackground();
+                    if (task != null) {
+                        idle--;
+                        active.add(task);
+                        break;
+                    }
                     try {
                         lock.wait();
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
-                if (handedOut.isEmpty()) {
-                    return;
-                }
-                task = handedOut.poll();
             }
             WorkFailedException failed = null;
             long rows = 0;
             try {
-                if (applied != task.settings()) {
-                    apply(connection, task.settings());
-                    applied = task.settings();
+                if (task.inBackground()) {
+                    applied = null; // the script's settings again for the next piece of the script's work
+                    rows = inBackground(connection, task.work());
+                } else {
+                    if (applied != task.settings()) {
+                        apply(connection, task.settings());
+                        applied = task.settings();
+                    }
+                    rows = runRetryingDeadlock(connection, task.work());
                 }
-                rows = runRetryingDeadlock(connection, task.work());
             } catch (SQLException e) {
                 failed = new WorkFailedException(e, task.origin());
             } catch (RuntimeException e) {
                 failed = new WorkFailedException(new SQLException(e.getMessage(), e), task.origin());
             }
             finish(task, rows, failed);
+        }
+    }
+
+    /** The first background work that conflicts with nothing running, taken off the queue; null if none. */
+    private Task startableBackground() {
+        if (readerUncommitted || draining) {
+            return null;
+        }
+        for (java.util.Iterator<Task> i = background.iterator(); i.hasNext(); ) {
+            Task candidate = i.next();
+            if (active.stream().noneMatch(a -> a.statement().conflictsWith(candidate.statement()))) {
+                i.remove();
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** Background work sets what it needs; the session is reset after it, for the script's settings to be made again. */
+    private static long inBackground(Connection connection, Work work) throws SQLException {
+        try {
+            return work.run(connection);
+        } finally {
+            try (Statement st = connection.createStatement()) {
+                st.execute("RESET ALL");
+            }
         }
     }
 
@@ -344,12 +455,14 @@ final class LoadPool implements AutoCloseable {
         }
         if (task.load() != null && failed == null) {
             TableLoad load = task.load();
+            boolean complete;
             synchronized (load) {
                 load.rows += rows;
                 load.outstanding--;
-                if (load.sealed && load.outstanding == 0) {
-                    loaded.add(load);
-                }
+                complete = load.sealed && load.outstanding == 0;
+            }
+            if (complete) {
+                loaded(load);
             }
         }
         synchronized (lock) {

@@ -26,7 +26,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -312,9 +316,14 @@ public final class NewDatabaseRestore {
             ScriptApplier.Outcome outcome;
             List<String> differences;
             try (LoadPool pool = plan.jobs() > 1 ? pool(plan) : null) {
+                Map<String, String> compared = new ConcurrentHashMap<>();
+                if (pool != null) {
+                    compareWhenLoaded(pool, manifest, compared);
+                }
                 outcome = applier.apply(fresh, plan.commitEvery(), pool);
                 fresh.commit();
-                differences = pool == null ? ContentCheck.differences(fresh, manifest) : differences(pool, fresh, manifest);
+                differences = pool == null ? ContentCheck.differences(fresh, manifest)
+                        : differences(pool, fresh, manifest, compared);
                 fresh.commit();
             }
             if (!differences.isEmpty()) {
@@ -339,7 +348,7 @@ public final class NewDatabaseRestore {
             for (int i = 0; i < plan.jobs(); i++) {
                 connections.add(connector.connect(plan.newName()));
             }
-            return new LoadPool(connections, LoadPool.DEFAULT_CHUNK_BYTES);
+            return new LoadPool(connections, chunkBytes(plan.jobs(), Runtime.getRuntime().maxMemory()));
         } catch (SQLException | RuntimeException e) {
             for (Connection connection : connections) {
                 try {
@@ -353,29 +362,75 @@ public final class NewDatabaseRestore {
     }
 
     /**
-     * {@link ContentCheck#differences}, with the tables compared side by side on the pool's
-     * connections, largest first (so that no large table is left to the end alone).
+     * The size of the pool's chunks: its {@code jobs + 1} buffers take at most a quarter of the heap
+     * (the CLI's is 128 MiB), so that many connections do not exhaust it; 64 KiB to 4 MiB.
      */
-    private static List<String> differences(LoadPool pool, Connection fresh, Manifest manifest)
-            throws SQLException, IOException {
-        List<Manifest.Table> largestFirst = manifest.tables().stream()
-                .sorted(Comparator.comparingLong(Manifest.Table::rows).reversed()).toList();
-        List<String> differences = new ArrayList<>();
-        try {
-            for (String difference : pool.map(largestFirst, (connection, table) -> {
-                SessionSettings.apply(connection);
-                return ContentCheck.tableDifference(connection, table, LedgerApplier.Applied.NOTHING);
-            })) {
-                if (difference != null) {
-                    differences.add(difference);
+    static int chunkBytes(int jobs, long maxHeap) {
+        long share = maxHeap / 4 / (jobs + 1);
+        return (int) Math.max(64 << 10, Math.min(LoadPool.DEFAULT_CHUNK_BYTES, share));
+    }
+
+    /**
+     * Compares each table with the manifest as soon as its data is in, on a connection that would
+     * otherwise wait (the pool's background work), into {@code compared}: table key to its
+     * difference, or "" for none.
+     */
+    private static void compareWhenLoaded(LoadPool pool, Manifest manifest, Map<String, String> compared) {
+        Map<String, Manifest.Table> tables = new HashMap<>();
+        for (Manifest.Table table : manifest.tables()) {
+            tables.put(ParallelStatement.tableKey(table.schema(), table.name()), table);
+        }
+        pool.afterLoad(load -> {
+            Manifest.Table table = tables.get(load.table);
+            return table == null ? null : connection -> {
+                try {
+                    compared.put(load.table, Objects.requireNonNullElse(compare(connection, table), ""));
+                } catch (IOException e) {
+                    throw new SQLException("comparing " + table.qualifiedName() + " with the manifest: "
+                            + e.getMessage(), e);
                 }
+                return 0;
+            };
+        });
+    }
+
+    /**
+     * {@link ContentCheck#differences}, in the manifest's order: the tables not compared while the
+     * script ran are compared now, side by side on the pool's connections, largest first (so that
+     * no large table is left to the end alone).
+     */
+    private static List<String> differences(LoadPool pool, Connection fresh, Manifest manifest,
+                                            Map<String, String> compared) throws SQLException, IOException {
+        pool.dropBackground();
+        List<Manifest.Table> largestFirst = manifest.tables().stream()
+                .filter(table -> !compared.containsKey(ParallelStatement.tableKey(table.schema(), table.name())))
+                .sorted(Comparator.comparingLong(Manifest.Table::rows).reversed()).toList();
+        try {
+            List<String> found = pool.map(largestFirst, NewDatabaseRestore::compare);
+            for (int i = 0; i < largestFirst.size(); i++) {
+                Manifest.Table table = largestFirst.get(i);
+                compared.put(ParallelStatement.tableKey(table.schema(), table.name()),
+                        Objects.requireNonNullElse(found.get(i), ""));
             }
         } catch (LoadPool.WorkFailedException e) {
             throw e.error;
         }
+        List<String> differences = new ArrayList<>();
+        for (Manifest.Table table : manifest.tables()) {
+            String difference = compared.get(ParallelStatement.tableKey(table.schema(), table.name()));
+            if (!difference.isEmpty()) {
+                differences.add(difference);
+            }
+        }
         SessionSettings.apply(fresh);
         differences.addAll(ContentCheck.largeObjectDifferences(fresh, manifest));
         return differences;
+    }
+
+    /** One table against the manifest, with the dump's session settings; null if it matches. */
+    private static String compare(Connection connection, Manifest.Table table) throws SQLException, IOException {
+        SessionSettings.apply(connection);
+        return ContentCheck.tableDifference(connection, table, LedgerApplier.Applied.NOTHING);
     }
 
     /** Both renames in one transaction: either the restored database is in place, or nothing moved. */

@@ -8,9 +8,10 @@ import java.util.Set;
  * index build or a single {@code ADD CONSTRAINT}, with the tables it locks. Everything else in a
  * script runs alone, in order, once all work handed out before it has finished.
  *
- * <p>Two pieces of work may run at once unless they share a table, with two exceptions: index
- * builds on one table (each takes a SHARE lock, which does not conflict with itself) and chunks of
- * one table's data (ROW EXCLUSIVE). A constraint locks its table strongly (ACCESS EXCLUSIVE for a
+ * <p>Two pieces of work may run at once unless they share a table, with three exceptions: index
+ * builds on one table (each takes a SHARE lock, which does not conflict with itself), chunks of
+ * one table's data (ROW EXCLUSIVE), and reads of a loaded table (ACCESS SHARE: its comparison
+ * with the manifest) beside each other and beside index builds. A constraint locks its table strongly (ACCESS EXCLUSIVE for a
  * primary key, SHARE ROW EXCLUSIVE for a foreign key, which also locks the table it references),
  * so it waits for everything else on those tables, as pg_restore's scheduler does. Handing work out
  * in script order and never past a conflicting piece keeps the script's dependency order: a
@@ -24,7 +25,9 @@ record ParallelStatement(Kind kind, Set<String> tables) {
         /** CREATE [UNIQUE] INDEX. */
         INDEX,
         /** ALTER TABLE ... ADD CONSTRAINT, a foreign key included. */
-        CONSTRAINT
+        CONSTRAINT,
+        /** Reading a loaded table (ACCESS SHARE): beside index builds and other reads, not beside a constraint. */
+        READ
     }
 
     /** The rows of {@code table} (as {@link #copyTarget} names it): chunks of one table load side by side. */
@@ -44,6 +47,9 @@ record ParallelStatement(Kind kind, Set<String> tables) {
     /** True if the two may not run at the same time. */
     boolean conflictsWith(ParallelStatement other) {
         if (kind == other.kind && kind != Kind.CONSTRAINT) {
+            return false;
+        }
+        if (kind == Kind.READ && other.kind == Kind.INDEX || kind == Kind.INDEX && other.kind == Kind.READ) {
             return false;
         }
         for (String table : tables) {
@@ -149,6 +155,11 @@ record ParallelStatement(Kind kind, Set<String> tables) {
             return tokens.text(i).toLowerCase(java.util.Locale.ROOT);
         }
         return null;
+    }
+
+    /** A table as the statements' tables are named: {@code "schema"."name"}. */
+    static String tableKey(String schema, String name) {
+        return quote(schema) + "." + quote(name);
     }
 
     private static String quote(String name) {

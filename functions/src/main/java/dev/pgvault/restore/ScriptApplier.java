@@ -158,7 +158,8 @@ public final class ScriptApplier {
                     String target = pool == null ? null
                             : ParallelStatement.copyTarget(sql, reader.standardConformingStrings());
                     if (target != null && reader.charset().equals(StandardCharsets.UTF_8)) {
-                        connection.commit(); // the table, for the pool's connections to see
+                        commit(connection, pool); // the table, for the pool's connections to see
+                        pool.readerBusy(); // a row longer than a chunk goes through this connection
                         copyInChunks(pool, connection, sql, target, copy.group(1), element.line(), copyDataLine,
                                 reader);
                     } else {
@@ -172,11 +173,14 @@ public final class ScriptApplier {
                     ParallelStatement parallel = pool == null ? null
                             : ParallelStatement.classify(sql, reader.standardConformingStrings());
                     if (parallel != null) {
-                        connection.commit(); // what it builds on, for the pool's connections to see
+                        commit(connection, pool); // what it builds on, for the pool's connections to see
                         pool.statement(parallel, sql, element.line());
                     } else {
                         if (pool != null && !runsBesideThePool(sql)) {
                             pool.awaitIdle();
+                        }
+                        if (pool != null) {
+                            pool.readerBusy();
                         }
                         execute(session, sql, element);
                         session.requireOpenTransaction(element);
@@ -192,7 +196,7 @@ public final class ScriptApplier {
                 if (commitEvery > 0) {
                     largeObjectOpen = LO_OPEN.matcher(sql).matches() || largeObjectOpen && !LO_CLOSE.matcher(sql).matches();
                     if (!largeObjectOpen && (copied || ++sinceCommit >= commitEvery)) {
-                        connection.commit();
+                        commit(connection, pool);
                         sinceCommit = 0;
                     }
                 }
@@ -225,6 +229,9 @@ public final class ScriptApplier {
     private static RestoreFailedException failure(LoadPool.Origin origin, SQLException e, boolean showRowData) {
         RestoreErrors.Described described = RestoreErrors.describe(e, showRowData, origin.sql(), origin.line(),
                 origin.copyDataLine(), origin.rowsBefore());
+        if (origin.line() <= 0) { // the comparison of a loaded table, not a statement of the script
+            return new RestoreFailedException(described.message() + "; the restore was rolled back", described.cause());
+        }
         String what = StatementPolicy.label(new SqlTokens(origin.sql(), true));
         return new RestoreFailedException("at line " + origin.line() + " (" + what + "): " + described.message()
                 + "; the restore was rolled back", described.cause());
@@ -243,9 +250,18 @@ public final class ScriptApplier {
         }
     }
 
+    /** Waits for the pool's work to end, before this connection runs something alone. */
     private static void awaitPool(LoadPool pool) {
         if (pool != null) {
             pool.awaitIdle();
+            pool.readerBusy();
+        }
+    }
+
+    private static void commit(Connection connection, LoadPool pool) throws SQLException {
+        connection.commit();
+        if (pool != null) {
+            pool.readerCommitted();
         }
     }
 

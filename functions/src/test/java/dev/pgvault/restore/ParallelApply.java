@@ -23,11 +23,20 @@ public final class ParallelApply {
     public static ScriptApplier.Outcome apply(InputStream script, Connector connector, ScriptApplier.Origin origin,
                                               int jobs, int chunkBytes, int commitEvery,
                                               ScriptApplier.Progress progress) throws SQLException {
+        return apply(script, connector, origin, jobs, chunkBytes, commitEvery, progress, table -> null);
+    }
+
+    /** As above, with {@code afterLoad}'s work for each loaded table run in the background (null: none). */
+    static ScriptApplier.Outcome apply(InputStream script, Connector connector, ScriptApplier.Origin origin,
+                                       int jobs, int chunkBytes, int commitEvery, ScriptApplier.Progress progress,
+                                       java.util.function.Function<String, LoadPool.Work> afterLoad)
+            throws SQLException {
         List<Connection> workers = new ArrayList<>();
         for (int i = 0; i < jobs; i++) {
             workers.add(connector.connect());
         }
         try (Connection main = connector.connect(); LoadPool pool = new LoadPool(workers, chunkBytes)) {
+            pool.afterLoad(load -> afterLoad.apply(load.table));
             main.setAutoCommit(false);
             ScriptApplier.Outcome outcome = ScriptApplier.apply(script, main, progress, origin, false, commitEvery,
                     pool);

@@ -261,6 +261,14 @@ class RestoreNewDatabaseTest {
     }
 
     @Test
+    void manyConnectionsShareAQuarterOfTheHeapForTheirChunks() {
+        long heap = 128L << 20;
+        assertThat(NewDatabaseRestore.chunkBytes(2, heap)).isEqualTo(4 << 20);
+        assertThat(NewDatabaseRestore.chunkBytes(64, heap) * 65L).isLessThanOrEqualTo(heap / 4);
+        assertThat(NewDatabaseRestore.chunkBytes(64, 16L << 20)).isEqualTo(64 << 10);
+    }
+
+    @Test
     void derivedNamesFitPostgresLimit() {
         String name = NewDatabaseRestore.derived("é".repeat(40), "_pre_restore_20261124_020000");
         assertThat(name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(63);

@@ -111,6 +111,47 @@ class RestoreParallelTest {
         assertThat(db.queryLong(target, "SELECT count(*) FROM pg_class WHERE relname = 'after'")).isZero();
     }
 
+    /**
+     * A loaded table is read in the background (as its comparison with the manifest is) only once
+     * the reader's connection has committed: it then sees every row (one came through the reader's
+     * own connection, as longer than a chunk), and the reader, holding a table's lock through
+     * later statements, never waits for a read that waits for it.
+     */
+    @Test
+    void backgroundReadsOfLoadedTablesSeeEveryRowAndNeverWaitForTheReader() {
+        StringBuilder script = new StringBuilder("CREATE TABLE public.a (id int, note text);\n"
+                + "COPY public.a (id, note) FROM stdin;\n");
+        for (int i = 1; i <= 999; i++) {
+            script.append(i).append("\tnote ").append(i).append('\n');
+        }
+        script.append("1000\t").append("y".repeat(5000)).append("\n\\.\n")
+                .append("ALTER TABLE public.a ENABLE ROW LEVEL SECURITY;\n")
+                .append("COMMENT ON TABLE public.a IS 'held by the reader';\n")
+                .append("CREATE TABLE public.b (id int);\nCOPY public.b (id) FROM stdin;\n");
+        for (int i = 1; i <= 500; i++) {
+            script.append(i).append('\n');
+        }
+        script.append("\\.\nCREATE INDEX a_id ON public.a USING btree (id);\n"
+                + "ALTER TABLE ONLY public.b\n    ADD CONSTRAINT b_pkey PRIMARY KEY (id);\n");
+        String target = db.newDatabase();
+        java.util.Map<String, Long> seen = new java.util.concurrent.ConcurrentHashMap<>();
+
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () ->
+                ParallelApply.apply(bytes(script), () -> db.server().connect(target), ScriptApplier.Origin.SCRIPT, 2,
+                        1024, 1000, ScriptApplier.Progress.NONE, table -> connection -> {
+                            try (Statement st = connection.createStatement();
+                                    ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+                                rs.next();
+                                seen.put(table, rs.getLong(1));
+                            }
+                            return 0;
+                        }));
+
+        assertThat(seen).allSatisfy((table, rows) -> assertThat(rows).as(table)
+                .isEqualTo(table.contains("\"a\"") ? 1000 : 500));
+        assertThat(db.queryLong(target, "SELECT count(*) FROM public.a")).isEqualTo(1000);
+    }
+
     /** standard_conforming_strings off changes what a string in an index expression means: the pool's connections must share it. */
     @Test
     void thePoolsConnectionsRunWithTheScriptsSessionSettings() throws Exception {
