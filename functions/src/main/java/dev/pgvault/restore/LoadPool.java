@@ -1,17 +1,23 @@
 package dev.pgvault.restore;
 
+import dev.pgvault.errors.RestoreFailedException;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.postgresql.PGConnection;
 
 /**
@@ -27,6 +33,10 @@ import org.postgresql.PGConnection;
  * path, row security, default tablespace, ...), replaying them when they changed. The first
  * failure stops the handing out; the reader learns of it at its next call, and closing the pool
  * cancels what still runs.
+ *
+ * <p>Besides the script's work, a connection that would otherwise wait takes background work: the
+ * comparison of a table whose data is all in with the manifest ({@link #afterLoad}), started only
+ * while the reader's connection holds nothing uncommitted and never beside conflicting work.
  *
  * <p>Chunk buffers come from a fixed set ({@link #buffer()}), which bounds memory to
  * {@code (connections + 1) x chunk size} and makes the reader wait while every buffer is queued.
@@ -108,7 +118,7 @@ final class LoadPool implements AutoCloseable {
 
     /** Work that may run whenever a connection is free and nothing conflicts: a loaded table's comparison. */
     private final ArrayDeque<Task> background = new ArrayDeque<>();
-    private java.util.function.Function<TableLoad, Work> afterLoad = load -> null;
+    private Function<TableLoad, Work> afterLoad = load -> null;
     /**
      * Whether the reader's connection may hold locks not yet committed: background work does not
      * start then, for the reader could come to wait for it (at its next {@link #awaitIdle}) while it
@@ -159,7 +169,7 @@ final class LoadPool implements AutoCloseable {
      * the same table that would conflict (see {@link ParallelStatement.Kind#READ}). What has not
      * run by the end is dropped by {@link #dropBackground}.
      */
-    void afterLoad(java.util.function.Function<TableLoad, Work> work) {
+    void afterLoad(Function<TableLoad, Work> work) {
         this.afterLoad = work;
     }
 
@@ -204,7 +214,7 @@ final class LoadPool implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new dev.pgvault.errors.RestoreFailedException("the restore was interrupted");
+            throw new RestoreFailedException("the restore was interrupted");
         }
     }
 
@@ -259,7 +269,7 @@ final class LoadPool implements AutoCloseable {
         Work work = afterLoad.apply(load);
         if (work != null) {
             synchronized (lock) {
-                background.add(new Task(new ParallelStatement(ParallelStatement.Kind.READ, java.util.Set.of(load.table)),
+                background.add(new Task(new ParallelStatement(ParallelStatement.Kind.READ, Set.of(load.table)),
                         work, Origin.statement("", 0), null, null, null));
                 lock.notifyAll();
             }
@@ -280,13 +290,13 @@ final class LoadPool implements AutoCloseable {
     /** What {@link #map} does with one item on a worker's connection. */
     @FunctionalInterface
     interface ItemWork<T, R> {
-        R run(Connection connection, T item) throws SQLException, java.io.IOException;
+        R run(Connection connection, T item) throws SQLException, IOException;
     }
 
     /** Runs independent pieces of work, one per item, on the pool's connections; their results in the items' order. */
     <T, R> List<R> map(List<T> items, ItemWork<T, R> action) {
-        List<R> results = new ArrayList<>(java.util.Collections.nCopies(items.size(), null));
-        ParallelStatement independent = new ParallelStatement(ParallelStatement.Kind.INDEX, java.util.Set.of());
+        List<R> results = new ArrayList<>(Collections.nCopies(items.size(), null));
+        ParallelStatement independent = new ParallelStatement(ParallelStatement.Kind.INDEX, Set.of());
         for (int i = 0; i < items.size(); i++) {
             int index = i;
             submit(new Task(independent, connection -> {
@@ -295,7 +305,7 @@ final class LoadPool implements AutoCloseable {
                     synchronized (results) {
                         results.set(index, result);
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new SQLException(e.getMessage(), e);
                 }
                 return 0;
@@ -303,7 +313,7 @@ final class LoadPool implements AutoCloseable {
         }
         awaitIdle();
         synchronized (results) {
-            return java.util.Collections.unmodifiableList(new ArrayList<>(results));
+            return Collections.unmodifiableList(new ArrayList<>(results));
         }
     }
 
@@ -351,7 +361,7 @@ final class LoadPool implements AutoCloseable {
             lock.wait();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new dev.pgvault.errors.RestoreFailedException("the restore was interrupted");
+            throw new RestoreFailedException("the restore was interrupted");
         }
     }
 
@@ -416,7 +426,7 @@ final class LoadPool implements AutoCloseable {
         if (readerUncommitted || draining) {
             return null;
         }
-        for (java.util.Iterator<Task> i = background.iterator(); i.hasNext(); ) {
+        for (Iterator<Task> i = background.iterator(); i.hasNext(); ) {
             Task candidate = i.next();
             if (active.stream().noneMatch(a -> a.statement().conflictsWith(candidate.statement()))) {
                 i.remove();
