@@ -109,8 +109,8 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
 
     @Option(names = {"-j", "--jobs"}, paramLabel = "N",
             description = "With --into-new-database: connections loading table data (large tables in chunks), then"
-                    + " building indexes and constraints, then verifying, side by side. Default: the cores available"
-                    + " (--in-place uses the same). 1 applies the backup on one connection.")
+                    + " building indexes and constraints, then verifying, side by side. Default: the cores available, at"
+                    + " most 8 (--in-place uses the same). 1 applies the backup on one connection.")
     Integer jobs;
 
     @Option(names = "--swap",

@@ -88,12 +88,18 @@ public final class NewDatabaseRestore {
         }
 
         /**
+         * Connections a restore opens unless told: the cores available ({@link CpuShare}), at most
+         * this many, as each is one more on the production server.
+         */
+        public static final int DEFAULT_MAX_JOBS = 8;
+
+        /**
          * Into {@code newDatabase} (null: a derived name), no swap, from "postgres", batches sized by
-         * the server, on as many connections as the cores available ({@link CpuShare}).
+         * the server, on as many connections as the cores available, at most {@link #DEFAULT_MAX_JOBS}.
          */
         public static Options into(String newDatabase) {
             return new Options(newDatabase, false, false, DEFAULT_MAINTENANCE_DATABASE, 0, true, false,
-                    Math.min(MAX_JOBS, CpuShare.cores()));
+                    Math.min(DEFAULT_MAX_JOBS, CpuShare.cores()));
         }
 
         public Options withJobs(int connections) {
