@@ -16,10 +16,12 @@ import java.util.Optional;
  *                          role may read no other), or null
  * @param budget            the longest restore the function starts: its timeout less a reserve for
  *                          the comparison, the ledger and an undo
+ * @param watchdogMargin    how long before the function's time limit a restore still running is
+ *                          stopped, so that its new database is dropped rather than left half-restored
  */
 public record BackupRestoreConfig(String bucket, String prefix, String backupName, String signingKey,
                                   String databaseSecret, String otherTargetSecret, DecryptionConfig decryption,
-                                  Duration budget) {
+                                  Duration budget, Duration watchdogMargin) {
     public static final String BUCKET = BackupConfig.BUCKET;
     public static final String PREFIX = BackupConfig.PREFIX;
     public static final String BACKUP_NAME = BackupConfig.BACKUP_NAME;
@@ -39,7 +41,8 @@ public record BackupRestoreConfig(String bucket, String prefix, String backupNam
         }
         return new BackupRestoreConfig(env.required(BUCKET), env.optional(PREFIX, ""), backupName,
                 env.required(SIGNING_KEY), env.required(DATABASE_SECRET), env.optional(OTHER_TARGET_SECRET).orElse(null),
-                DecryptionConfig.from(env), Duration.ofSeconds(env.integer(BUDGET_SECONDS, 780, 60, 900)));
+                DecryptionConfig.from(env), Duration.ofSeconds(env.integer(BUDGET_SECONDS, 780, 60, 900)),
+                Duration.ofSeconds(env.integer(BackupConfig.WATCHDOG_MARGIN_SECONDS, 60, 1, 600)));
     }
 
     /**

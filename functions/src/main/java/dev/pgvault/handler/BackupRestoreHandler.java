@@ -15,15 +15,19 @@ import dev.pgvault.config.Environment;
 import dev.pgvault.config.SecretResolver;
 import dev.pgvault.erasure.LedgerApplier;
 import dev.pgvault.errors.InvalidRequestException;
+import dev.pgvault.errors.RunCancelledException;
 import dev.pgvault.repository.S3Store;
 import dev.pgvault.restore.BackupRestoreService;
 import dev.pgvault.restore.ScriptApplier;
+import dev.pgvault.run.Cancellation;
+import dev.pgvault.run.Watchdog;
 import dev.pgvault.verify.ManifestTrust;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -134,13 +138,8 @@ public final class BackupRestoreHandler implements RequestStreamHandler {
                 .minus(Duration.ofSeconds(900).minus(settings.budget()));
         service.requireFits(choice, left.compareTo(settings.budget()) < 0 ? left : settings.budget(), cliInstead(key));
         DatabaseTarget server = server(event, settings, secrets);
-        BackupRestoreService.Restored restored = service.restore(key, server, text(event, "newDatabase").orElse(null),
-                settings.decryption().decryptor(secrets), new ScriptApplier.Progress() {
-                    @Override
-                    public void note(String message) {
-                        LOG.info(message);
-                    }
-                });
+        BackupRestoreService.Restored restored = restoreBeforeTheDeadline(key, server, event, settings, secrets, context,
+                service);
         ObjectNode reply = JSON.createObjectNode();
         reply.put("key", key);
         reply.put("database", restored.database());
@@ -152,6 +151,40 @@ public final class BackupRestoreHandler implements RequestStreamHandler {
         reply.set("erasure", erasure(restored.erasure()));
         restored.warnings().forEach(reply.putArray("warnings")::add);
         return reply;
+    }
+
+    /**
+     * The restore, stopped by a watchdog {@link BackupRestoreConfig#watchdogMargin} before the
+     * function's time limit: the platform's kill would leave the new database half-restored, while
+     * a stopped restore drops it and fails with {@link RunCancelledException} (class Timeout).
+     */
+    private BackupRestoreService.Restored restoreBeforeTheDeadline(String key, DatabaseTarget server, JsonNode event,
+                                                                   BackupRestoreConfig settings,
+                                                                   SecretResolver secrets, Context context,
+                                                                   BackupRestoreService service) {
+        Cancellation cancellation = new Cancellation();
+        Instant deadline = clock.instant().plusMillis(context.getRemainingTimeInMillis());
+        String why = "stopped " + settings.watchdogMargin().toSeconds() + " s before the function's time limit, so"
+                + " that the new database is dropped rather than left half-restored; restore this backup where there is"
+                + " no time limit: " + cliInstead(key);
+        try (Watchdog ignored = Watchdog.start(cancellation, deadline, settings.watchdogMargin(), clock, why)) {
+            return service.restore(key, server, text(event, "newDatabase").orElse(null),
+                    settings.decryption().decryptor(secrets), new ScriptApplier.Progress() {
+                        @Override
+                        public void note(String message) {
+                            LOG.info(message);
+                        }
+                    }, cancellation);
+        } catch (RuntimeException e) {
+            RunCancelledException stopped = cancellation.exception();
+            if (stopped == null) {
+                throw e;
+            }
+            RunCancelledException timedOut = new RunCancelledException(stopped.reason(), stopped.getMessage()
+                    + ": " + e.getMessage());
+            timedOut.initCause(e);
+            throw timedOut;
+        }
     }
 
     private JsonNode erase(JsonNode event, BackupRestoreConfig settings, BackupRestoreService service,

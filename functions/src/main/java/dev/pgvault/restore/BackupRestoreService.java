@@ -14,6 +14,7 @@ import dev.pgvault.errors.RestoreRefusedException;
 import dev.pgvault.repository.BackupCatalog;
 import dev.pgvault.repository.BackupKey;
 import dev.pgvault.repository.BackupStore;
+import dev.pgvault.run.Cancellation;
 import dev.pgvault.verify.ManifestTrust;
 import dev.pgvault.verify.SignedManifests;
 import dev.pgvault.verify.VerificationRecord;
@@ -120,8 +121,27 @@ public final class BackupRestoreService {
      */
     public Restored restore(String key, DatabaseTarget server, String newDatabase, Decryptor decryptor,
                             ScriptApplier.Progress progress) {
+        return restore(key, server, newDatabase, decryptor, progress, Cancellation.none());
+    }
+
+    /**
+     * As {@link #restore(String, DatabaseTarget, String, Decryptor, ScriptApplier.Progress)}; when
+     * {@code cancellation} is cancelled (the function's watchdog), the connections to the new
+     * database are aborted, the restore fails, and the new database is dropped over the
+     * maintenance database's connection, which is kept.
+     */
+    public Restored restore(String key, DatabaseTarget server, String newDatabase, Decryptor decryptor,
+                            ScriptApplier.Progress progress, Cancellation cancellation) {
+        NewDatabaseRestore.Options options = NewDatabaseRestore.Options.into(newDatabase);
+        NewDatabaseRestore.Connector connector = name -> {
+            Connection connection = server.withDatabase(name).connect();
+            if (!name.equals(options.maintenanceDatabase())) {
+                cancellation.onCancel(() -> abort(connection));
+            }
+            return connection;
+        };
         NewDatabaseRestore.Report report = new RestoreService(store, clock, trust).restoreIntoNewDatabase(key,
-                name -> server.withDatabase(name).connect(), server.database(), NewDatabaseRestore.Options.into(newDatabase), decryptor, progress);
+                connector, server.database(), options, decryptor, progress);
         RestoreReport restore = report.restore();
         return new Restored(key, report.database(), server.host(), server.port(), restore.tables(), restore.rows(),
                 restore.duration(), restore.erasure(), report.warnings());
@@ -232,5 +252,14 @@ public final class BackupRestoreService {
         }
         return new Rate(DEFAULT_BYTES_PER_SECOND, "assumed: no backup of " + name + " has a successful verification"
                 + " to measure from");
+    }
+
+    /** Ends a connection at once from another thread (the watchdog's), which fails what runs on it. */
+    private static void abort(Connection connection) {
+        try {
+            connection.abort(Runnable::run);
+        } catch (SQLException ignored) {
+            // already closed: nothing runs on it
+        }
     }
 }

@@ -24,6 +24,15 @@ public final class Watchdog implements AutoCloseable {
      * (at once if that has passed).
      */
     public static Watchdog start(Cancellation cancellation, Instant deadline, Duration margin, Clock clock) {
+        return start(cancellation, deadline, margin, clock, "stopped " + margin.toSeconds() + " s before the"
+                + " function's time limit, so that the upload is aborted and the lock released cleanly; if this"
+                + " repeats, the database has outgrown one Lambda run (run `pgvault backup` as a CronJob or ECS task"
+                + " instead, see README)");
+    }
+
+    /** As {@link #start(Cancellation, Instant, Duration, Clock)}, saying {@code why} when it stops the run. */
+    public static Watchdog start(Cancellation cancellation, Instant deadline, Duration margin, Clock clock,
+                                 String why) {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "pgvault-watchdog");
             thread.setDaemon(true);
@@ -31,11 +40,7 @@ public final class Watchdog implements AutoCloseable {
         });
         Instant stopAt = deadline.minus(margin);
         long delay = Math.max(0, Duration.between(clock.instant(), stopAt).toMillis());
-        timer.schedule(() -> cancellation.cancel(Cancellation.Reason.TIMEOUT,
-                "stopped " + margin.toSeconds() + " s before the function's time limit, so that the upload is"
-                        + " aborted and the lock released cleanly; if this repeats, the database has outgrown one"
-                        + " Lambda run (run `pgvault backup` as a CronJob or ECS task instead, see README)"),
-                delay, TimeUnit.MILLISECONDS);
+        timer.schedule(() -> cancellation.cancel(Cancellation.Reason.TIMEOUT, why), delay, TimeUnit.MILLISECONDS);
         return new Watchdog(timer);
     }
 

@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,6 +28,7 @@ import dev.pgvault.errors.BackupNotVerifiedException;
 import dev.pgvault.errors.InvalidRequestException;
 import dev.pgvault.errors.ManifestMismatchException;
 import dev.pgvault.errors.RestoreRefusedException;
+import dev.pgvault.errors.RunCancelledException;
 import dev.pgvault.metrics.BackupMetrics;
 import dev.pgvault.repository.BackupKind;
 import dev.pgvault.repository.S3Store;
@@ -121,6 +123,10 @@ class BackupRestoreHandlerTest {
     }
 
     private JsonNode invoke(Map<String, String> environment, JsonNode event) throws Exception {
+        return invoke(environment, event, 900_000);
+    }
+
+    private JsonNode invoke(Map<String, String> environment, JsonNode event, int remainingMillis) throws Exception {
         SecretsManagerClient secrets = SecretsManagerClient.builder()
                 .endpointOverride(URI.create(http.baseUrl()))
                 .region(Region.EU_WEST_1)
@@ -131,7 +137,7 @@ class BackupRestoreHandlerTest {
                 () -> new AwsClients(s3, secrets, null, kms.client()), Clock.fixed(NOW, ZoneOffset.UTC));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out,
-                new TestContext("pgvault-restore", 900_000));
+                new TestContext("pgvault-restore", remainingMillis));
         return JSON.readTree(out.toString(StandardCharsets.UTF_8));
     }
 
@@ -201,6 +207,36 @@ class BackupRestoreHandlerTest {
                 .isInstanceOf(RestoreRefusedException.class);
         assertThat(db.queryLong("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE '%restore%'"))
                 .as("nothing was created").isZero();
+    }
+
+    /**
+     * The platform's kill at the time limit would leave the new database half-restored: the
+     * watchdog stops the restore first (here 600 s before a limit 600.3 s away, so 0.3 s in, while
+     * a million rows load), the new database is dropped, and the failure is a Timeout.
+     */
+    @Test
+    void aRestoreStillRunningNearTheTimeLimitIsStoppedAndItsNewDatabaseDropped() throws Exception {
+        db.execute("CREATE TABLE events (id bigint, body text);"
+                + " INSERT INTO events SELECT g, repeat('e', 40) || g FROM generate_series(1, 1000000) g");
+        String big = new BackupService(store, db::connect, BackupMetrics.NONE,
+                Clock.fixed(Instant.parse("2026-11-25T02:00:00Z"), ZoneOffset.UTC), DumpOptions.defaults(),
+                new KmsManifestSigner(kms.client(), KmsStandIn.KEY_ARN))
+                .run(BackupRequest.unencrypted(BackupKind.DAILY, "auth-db", 1), DumpProgress.NONE).key();
+        new VerificationRecord(big, "OK", NOW.minusSeconds(3600), 10, "scratch", List.of()).save(store);
+        Map<String, String> environment = environment();
+        environment.put("PGVAULT_WATCHDOG_MARGIN_SECONDS", "600");
+
+        assertThatThrownBy(() -> invoke(environment, event("restore-new-database.json").put("key", big), 600_300))
+                .isInstanceOf(RunCancelledException.class)
+                .hasMessageStartingWith("stopped 600 s before the function's time limit, so that the new database is"
+                        + " dropped")
+                .hasMessageContaining("pgvault restore --repo")
+                .hasMessageContaining("was dropped");
+        assertThat(((RunCancelledException) catchThrowable(() -> invoke(environment,
+                event("restore-new-database.json").put("key", big), 600_300))).reason())
+                .isEqualTo(dev.pgvault.run.Cancellation.Reason.TIMEOUT);
+        assertThat(db.queryLong("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE '%restore%'"))
+                .as("no half-restored database").isZero();
     }
 
     @Test
