@@ -62,8 +62,18 @@ public final class GuardedRun {
      * before, so it can undo what it started and report {@code Timeout} before the platform kills it.
      */
     public <T> T run(Cancellation cancellation, Instant deadline, Duration margin, Work<T> work) {
+        return run(cancellation, deadline, margin, null, work);
+    }
+
+    /**
+     * As {@link #run(Cancellation, Instant, Duration, Work)}, the watchdog saying {@code why} it
+     * stopped the run (null: a backup's reason, the upload aborted and the lock released).
+     */
+    public <T> T run(Cancellation cancellation, Instant deadline, Duration margin, String why, Work<T> work) {
         Scope scope = new Scope(cancellation);
-        try (Watchdog ignored = deadline == null ? null : Watchdog.start(cancellation, deadline, margin, clock)) {
+        try (Watchdog ignored = deadline == null ? null : why == null
+                ? Watchdog.start(cancellation, deadline, margin, clock)
+                : Watchdog.start(cancellation, deadline, margin, clock, why)) {
             return work.run(scope);
         } catch (Throwable failure) {
             report(scope.kind, failure);
