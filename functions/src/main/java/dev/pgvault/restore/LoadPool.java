@@ -23,10 +23,11 @@ import org.postgresql.PGConnection;
 /**
  * Connections of a parallel restore into a new database, each with a thread, running the work
  * the script's reader hands out: chunks of table data and post-data statements
- * ({@link ParallelStatement}). The reader hands work out in script order and waits, rather than
- * hand out a piece that conflicts with one still running ({@link ParallelStatement#conflictsWith}),
- * so the script's dependency order holds; it waits for everything before a statement that runs
- * alone on its own connection.
+ * ({@link ParallelStatement}). Work is queued in script order and starts in that order, except
+ * that a piece starts early when it conflicts ({@link ParallelStatement#conflictsWith}) neither
+ * with what runs nor with anything queued before it ({@link #dispatch}), so the script's
+ * dependency order holds between everything that shares a table. The reader waits for everything
+ * before a statement that runs alone on its own connection.
  *
  * <p>Each piece of work commits on its own (the restore's database is dropped if anything fails).
  * A worker runs it with the session settings the script had set when it was handed out (search
@@ -45,6 +46,8 @@ final class LoadPool implements AutoCloseable {
     /** Bytes of COPY data a chunk holds: large enough that a COPY's round trip does not count. */
     static final int DEFAULT_CHUNK_BYTES = 4 << 20;
     private static final String DEADLOCK = "40P01";
+    /** Queued work the reader may run ahead by before it waits (post-data statements are small). */
+    private static final int MAX_WAITING = 1_000;
     private static final String UNDEFINED_PARAMETER = "42704";
 
     /** What a piece of work does on a worker's connection; returns the rows it loaded. */
@@ -106,6 +109,9 @@ final class LoadPool implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final Object lock = new Object();
     private final List<Task> active = new ArrayList<>();
+    /** Work the reader queued that has not started: it starts in order, or earlier when nothing conflicts ({@link #dispatch}). */
+    private final ArrayDeque<Task> waiting = new ArrayDeque<>();
+    /** Work started, for a worker to take. */
     private final ArrayDeque<Task> handedOut = new ArrayDeque<>();
     private final ArrayBlockingQueue<byte[]> freeBuffers;
     private final ConcurrentLinkedQueue<TableLoad> loaded = new ConcurrentLinkedQueue<>();
@@ -322,7 +328,7 @@ final class LoadPool implements AutoCloseable {
         synchronized (lock) {
             draining = true;
             try {
-                while (failure == null && !active.isEmpty()) {
+                while (failure == null && !(active.isEmpty() && waiting.isEmpty())) {
                     waitOn();
                 }
             } finally {
@@ -340,20 +346,51 @@ final class LoadPool implements AutoCloseable {
         }
     }
 
+    /** Queues {@code task} behind the work handed out before it, waiting only while the queue is full. */
     private void submit(Task task) {
         synchronized (lock) {
             while (true) {
                 throwIfFailed();
-                if (idle > 0 && active.stream().noneMatch(a -> a.statement().conflictsWith(task.statement()))) {
+                if (waiting.size() < MAX_WAITING) {
                     break;
                 }
                 waitOn();
             }
+            waiting.add(task);
+            dispatch();
+        }
+    }
+
+    /**
+     * Starts queued work on free connections, in order, except that a piece may start before
+     * earlier ones still waiting when it conflicts neither with them nor with what runs: an index
+     * build on one table does not wait behind a primary key of another that waits for a third's
+     * index to finish, while a foreign key still starts only after the unique index it references
+     * (they share a table). Called with the lock held, whenever work is queued or ends.
+     */
+    private void dispatch() {
+        List<Task> passed = new ArrayList<>();
+        for (Iterator<Task> i = waiting.iterator(); i.hasNext() && idle > 0; ) {
+            Task task = i.next();
+            if (conflicts(task, active) || conflicts(task, passed)) {
+                passed.add(task);
+                continue;
+            }
+            i.remove();
             idle--;
             active.add(task);
             handedOut.add(task);
-            lock.notifyAll();
         }
+        lock.notifyAll();
+    }
+
+    private static boolean conflicts(Task task, Iterable<Task> others) {
+        for (Task other : others) {
+            if (other.statement().conflictsWith(task.statement())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void waitOn() {
@@ -428,7 +465,7 @@ final class LoadPool implements AutoCloseable {
         }
         for (Iterator<Task> i = background.iterator(); i.hasNext(); ) {
             Task candidate = i.next();
-            if (active.stream().noneMatch(a -> a.statement().conflictsWith(candidate.statement()))) {
+            if (!conflicts(candidate, active) && !conflicts(candidate, waiting)) {
                 i.remove();
                 return candidate;
             }
@@ -481,6 +518,9 @@ final class LoadPool implements AutoCloseable {
             }
             active.remove(task);
             idle++;
+            if (failure == null) {
+                dispatch();
+            }
             lock.notifyAll();
         }
     }
@@ -508,6 +548,7 @@ final class LoadPool implements AutoCloseable {
         synchronized (lock) {
             closed = true;
             handedOut.clear();
+            waiting.clear();
             running = List.copyOf(active);
             lock.notifyAll();
         }

@@ -152,6 +152,34 @@ class RestoreParallelTest {
         assertThat(db.queryLong(target, "SELECT count(*) FROM public.a")).isEqualTo(1000);
     }
 
+    /**
+     * Post-data work starts in script order, but a piece that shares no table with the work still
+     * waiting before it need not wait behind it: the index on b starts while a's primary key waits
+     * for a's slow check constraint. Objects are numbered as they are made, so the index's number
+     * says which started first.
+     */
+    @Test
+    void workOnAnotherTableDoesNotWaitBehindAConstraintThatWaits() throws Exception {
+        String script = "CREATE FUNCTION public.slow(integer) RETURNS boolean LANGUAGE sql IMMUTABLE"
+                + " AS 'SELECT pg_catalog.pg_sleep(1.5) IS NOT NULL';\n"
+                + "CREATE TABLE public.a (id integer NOT NULL);\nCREATE TABLE public.b (id integer);\n"
+                + "COPY public.a (id) FROM stdin;\n1\n\\.\nCOPY public.b (id) FROM stdin;\n1\n1\n\\.\n"
+                + "ALTER TABLE ONLY public.a\n    ADD CONSTRAINT a_slow CHECK (public.slow(id));\n"
+                + "ALTER TABLE ONLY public.a\n    ADD CONSTRAINT a_pkey PRIMARY KEY (id);\n"
+                + "CREATE INDEX b_id ON public.b USING btree (id);\n"
+                + "ALTER TABLE ONLY public.b\n    ADD CONSTRAINT b_a FOREIGN KEY (id) REFERENCES public.a(id);\n";
+        String target = db.newDatabase();
+
+        ParallelApply.apply(bytes(script), () -> db.server().connect(target), ScriptApplier.Origin.SCRIPT, 2, 1024,
+                50, ScriptApplier.Progress.NONE);
+
+        assertThat(db.queryLong(target, "SELECT 'public.b_id'::regclass::oid::bigint"))
+                .as("the index on b started before a's primary key")
+                .isLessThan(db.queryLong(target, "SELECT 'public.a_pkey'::regclass::oid::bigint"));
+        assertThat(db.queryLong(target, "SELECT count(*) FROM pg_constraint WHERE conname IN ('a_slow', 'a_pkey',"
+                + " 'b_a')")).isEqualTo(3);
+    }
+
     /** standard_conforming_strings off changes what a string in an index expression means: the pool's connections must share it. */
     @Test
     void thePoolsConnectionsRunWithTheScriptsSessionSettings() throws Exception {
