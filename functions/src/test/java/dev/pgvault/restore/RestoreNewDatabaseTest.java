@@ -141,6 +141,18 @@ class RestoreNewDatabaseTest {
 
     @Test
     void aFailureMidwayDropsTheNewDatabaseAndLeavesTheOldOneAsItWas() throws Exception {
+        List<String> loaded = failMidway(1);
+
+        assertThat(loaded).as("tables were committed before the failure").isNotEmpty();
+    }
+
+    /** The same on several connections, whose work may or may not have been committed when the damage is read. */
+    @Test
+    void aFailureMidwayOfAParallelRestoreDropsTheNewDatabaseToo() throws Exception {
+        failMidway(3);
+    }
+
+    private List<String> failMidway(int jobs) throws Exception {
         Path object = repo.resolve(key);
         byte[] damaged = Files.readAllBytes(object);
         damaged[damaged.length * 3 / 4] ^= 0x01;
@@ -148,7 +160,7 @@ class RestoreNewDatabaseTest {
         List<String> loaded = new ArrayList<>();
 
         assertThatThrownBy(() -> service().restoreIntoNewDatabase(key, this::asOwner, prod,
-                NewDatabaseRestore.Options.into(null).withSwap(true, false).withCommitEvery(3).withJobs(3),
+                NewDatabaseRestore.Options.into(null).withSwap(true, false).withCommitEvery(3).withJobs(jobs),
                 Decryptors.none(), new ScriptApplier.Progress() {
                     @Override
                     public void tableLoaded(String table, long rows) {
@@ -161,9 +173,9 @@ class RestoreNewDatabaseTest {
                 .hasMessageContaining("the new database " + prod + "_restore_20261124_020000 was dropped, "
                         + prod + " is as it was");
 
-        assertThat(loaded).as("tables were committed before the failure").isNotEmpty();
         assertThat(databases(prod + "%")).containsExactly(prod);
         assertThat(db.queryLong(prod, "SELECT id FROM before_restore")).isEqualTo(42);
+        return loaded;
     }
 
     @Test
