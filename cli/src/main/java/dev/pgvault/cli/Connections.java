@@ -4,6 +4,7 @@ import dev.pgvault.config.DatabaseTarget;
 import dev.pgvault.dump.DatabaseErrors;
 import dev.pgvault.errors.DatabaseUnavailableException;
 import dev.pgvault.run.Cancellation;
+import dev.pgvault.run.ConnectionAbort;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -37,15 +38,7 @@ final class Connections {
                 terminal.say("connected to " + target + " (could not read its TLS status: " + e.getMessage() + ")");
             }
         }
-        cancellation.onCancel(() -> abort(connection));
+        cancellation.onCancel(() -> ConnectionAbort.quietly(connection));
         return connection;
-    }
-
-    private static void abort(Connection connection) {
-        try {
-            connection.abort(Runnable::run); // pgjdbc: closes the socket now, without waiting for the user's lock
-        } catch (SQLException ignored) {
-            // already closed
-        }
     }
 }

@@ -282,20 +282,12 @@ public final class RestoreCommand implements Callable<Integer>, Json.Reporting, 
                 told[0] = true;
                 terminal.say("connected to " + on + ": " + on.negotiatedTls(connection).line());
             }
-            if (!name.equals(maintenanceDatabase)) {
-                cancellation.onCancel(() -> {
-                    try {
-                        connection.abort(Runnable::run);
-                    } catch (SQLException ignored) {
-                        // already closed
-                    }
-                });
-            }
             return connection;
         };
         NewDatabaseRestore.Report outcome;
         try {
-            outcome = new RestoreService(store, Clock.systemUTC(), trust).restoreIntoNewDatabase(key, connector,
+            outcome = new RestoreService(store, Clock.systemUTC(), trust).restoreIntoNewDatabase(key,
+                    connector.abortedOn(cancellation, maintenanceDatabase),
                     target.database(), options, decryptor, progress);
         } finally {
             invocation.signals().end();

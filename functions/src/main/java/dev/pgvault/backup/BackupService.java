@@ -36,6 +36,7 @@ import dev.pgvault.repository.BackupStore;
 import dev.pgvault.repository.PendingObject;
 import dev.pgvault.repository.Versioned;
 import dev.pgvault.run.Cancellation;
+import dev.pgvault.run.ConnectionAbort;
 import dev.pgvault.verify.SignedManifests;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -115,7 +116,7 @@ public final class BackupService {
         try (Connection connection = database.open()) {
             // Closing the connection is what wakes a dump blocked on the server; the run then
             // unwinds through its normal failure path (abort the upload, release the lock).
-            Runnable stop = () -> abortQuietly(connection);
+            Runnable stop = () -> ConnectionAbort.quietly(connection);
             cancellation.onCancel(stop);
             try {
                 return runConnected(key, request, connection, progress, cancellation, stop);
@@ -425,13 +426,5 @@ public final class BackupService {
         }
         return new BackupFailedException("backup " + key + " to " + store.location() + " failed: " + e.getMessage()
                 + "; nothing was stored under that key", e);
-    }
-
-    private static void abortQuietly(Connection connection) {
-        try {
-            connection.abort(Runnable::run);
-        } catch (SQLException | RuntimeException ignored) {
-            // the run fails on its own when its connection goes
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.pgvault.dump;
 import dev.pgvault.archive.ContentHash;
 import dev.pgvault.archive.CountingOutputStream;
 import dev.pgvault.errors.PgvaultException;
+import dev.pgvault.run.ConnectionAbort;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.sql.Connection;
@@ -176,11 +177,7 @@ final class ParallelCopy implements AutoCloseable {
     public void close() {
         stopped = true;
         for (Connection connection : open) {
-            try {
-                connection.abort(Runnable::run); // wakes a worker blocked on the server
-            } catch (SQLException | RuntimeException ignored) {
-                // it is going anyway
-            }
+            ConnectionAbort.quietly(connection); // wakes a worker blocked on the server
         }
         for (Thread worker : workers) {
             try {

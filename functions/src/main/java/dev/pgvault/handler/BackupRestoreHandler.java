@@ -164,10 +164,9 @@ public final class BackupRestoreHandler implements RequestStreamHandler {
                                                                    BackupRestoreService service) {
         Cancellation cancellation = new Cancellation();
         Instant deadline = clock.instant().plusMillis(context.getRemainingTimeInMillis());
-        String why = "stopped " + settings.watchdogMargin().toSeconds() + " s before the function's time limit, so"
-                + " that the new database is dropped rather than left half-restored; restore this backup where there is"
-                + " no time limit: " + cliInstead(key);
-        try (Watchdog ignored = Watchdog.start(cancellation, deadline, settings.watchdogMargin(), clock, why)) {
+        String soThat = "the new database is dropped rather than left half-restored; restore this backup where there"
+                + " is no time limit: " + cliInstead(key);
+        try (Watchdog ignored = Watchdog.start(cancellation, deadline, settings.watchdogMargin(), clock, soThat)) {
             return service.restore(key, server, text(event, "newDatabase").orElse(null),
                     settings.decryption().decryptor(secrets), new ScriptApplier.Progress() {
                         @Override

@@ -61,10 +61,9 @@ public final class TieringHandler implements RequestHandler<Map<String, Object>,
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         return PowertoolsLogging.withLogging(context, () -> {
             Instant deadline = clock.instant().plusMillis(context.getRemainingTimeInMillis());
-            Duration margin = watchdogMargin();
-            String why = "stopped " + margin.toSeconds() + " s before the function's time limit, so that the run ends"
-                    + " cleanly; what it did stays done, and the next run plans again from what is stored";
-            return new GuardedRun(metrics.asRunMetrics(), clock).run(new Cancellation(), deadline, margin, why,
+            String soThat = "the run ends cleanly; what it did stays done, and the next run plans again from what is"
+                    + " stored";
+            return new GuardedRun(metrics.asRunMetrics(), clock).run(new Cancellation(), deadline, watchdogMargin(), soThat,
                     scope -> {
                         scope.kind("tiering");
                         boolean dryRun = dryRunOf(event);

@@ -80,11 +80,9 @@ public final class UploadHandler implements RequestHandler<Map<String, Object>, 
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         return PowertoolsLogging.withLogging(context, () -> {
             Instant deadline = clock.instant().plusMillis(context.getRemainingTimeInMillis());
-            Duration margin = watchdogMargin();
-            String why = "stopped " + margin.toSeconds() + " s before the function's time limit, so that the upload is"
-                    + " aborted cleanly; if this repeats, run `pgvault config backup` or `pgvault code backup` as a"
-                    + " CronJob instead (README)";
-            return new GuardedRun(metrics, clock).run(new Cancellation(), deadline, margin, why, scope -> {
+            String soThat = "the upload is aborted cleanly; if this repeats, run `pgvault config backup` or"
+                    + " `pgvault code backup` as a CronJob instead (README)";
+            return new GuardedRun(metrics, clock).run(new Cancellation(), deadline, watchdogMargin(), soThat, scope -> {
                 String kind = kindOf(event);
                 scope.kind(kind);
                 String owner = RunOwner.lambda(context.getFunctionName(), context.getAwsRequestId());

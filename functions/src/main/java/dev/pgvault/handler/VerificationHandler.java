@@ -98,11 +98,9 @@ public final class VerificationHandler implements RequestHandler<Map<String, Obj
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         return PowertoolsLogging.withLogging(context, () -> {
             Instant deadline = clock.instant().plusMillis(context.getRemainingTimeInMillis());
-            Duration margin = watchdogMargin();
-            String why = "stopped " + margin.toSeconds() + " s before the function's time limit, so that the scratch"
-                    + " database is dropped and the run reported; if this repeats, raise the function's timeout or run"
-                    + " `pgvault verify` where there is no time limit";
-            return new GuardedRun(metrics.asRunMetrics(), clock).run(new Cancellation(), deadline, margin, why,
+            String soThat = "the scratch database is dropped and the run reported; if this repeats, raise the"
+                    + " function's timeout or run `pgvault verify` where there is no time limit";
+            return new GuardedRun(metrics.asRunMetrics(), clock).run(new Cancellation(), deadline, watchdogMargin(), soThat,
                     scope -> {
                         scope.kind("verification");
                         Request request = requestOf(event);

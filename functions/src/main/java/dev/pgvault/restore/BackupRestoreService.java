@@ -133,15 +133,10 @@ public final class BackupRestoreService {
     public Restored restore(String key, DatabaseTarget server, String newDatabase, Decryptor decryptor,
                             ScriptApplier.Progress progress, Cancellation cancellation) {
         NewDatabaseRestore.Options options = NewDatabaseRestore.Options.into(newDatabase);
-        NewDatabaseRestore.Connector connector = name -> {
-            Connection connection = server.withDatabase(name).connect();
-            if (!name.equals(options.maintenanceDatabase())) {
-                cancellation.onCancel(() -> abort(connection));
-            }
-            return connection;
-        };
+        NewDatabaseRestore.Connector connector = name -> server.withDatabase(name).connect();
         NewDatabaseRestore.Report report = new RestoreService(store, clock, trust).restoreIntoNewDatabase(key,
-                connector, server.database(), options, decryptor, progress);
+                connector.abortedOn(cancellation, options.maintenanceDatabase()), server.database(), options,
+                decryptor, progress);
         RestoreReport restore = report.restore();
         return new Restored(key, report.database(), server.host(), server.port(), restore.tables(), restore.rows(),
                 restore.duration(), restore.erasure(), report.warnings());
@@ -252,14 +247,5 @@ public final class BackupRestoreService {
         }
         return new Rate(DEFAULT_BYTES_PER_SECOND, "assumed: no backup of " + name + " has a successful verification"
                 + " to measure from");
-    }
-
-    /** Ends a connection at once from another thread (the watchdog's), which fails what runs on it. */
-    private static void abort(Connection connection) {
-        try {
-            connection.abort(Runnable::run);
-        } catch (SQLException ignored) {
-            // already closed: nothing runs on it
-        }
     }
 }

@@ -165,10 +165,6 @@ final class LoadPool implements AutoCloseable {
         }
     }
 
-    int size() {
-        return connections.size();
-    }
-
     /**
      * Work to do once a table's data is all in (its comparison with the manifest), or null: run by
      * a connection that would otherwise wait, beside the script's own work, never beside work on

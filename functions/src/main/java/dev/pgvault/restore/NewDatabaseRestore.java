@@ -9,6 +9,8 @@ import dev.pgvault.errors.IntegrityException;
 import dev.pgvault.errors.ManifestMismatchException;
 import dev.pgvault.errors.RestoreFailedException;
 import dev.pgvault.errors.RestoreRefusedException;
+import dev.pgvault.run.Cancellation;
+import dev.pgvault.run.ConnectionAbort;
 import dev.pgvault.verify.ContentCheck;
 import dev.pgvault.verify.VerificationResult;
 import dev.pgvault.verify.VerificationStatus;
@@ -56,6 +58,21 @@ public final class NewDatabaseRestore {
     @FunctionalInterface
     public interface Connector {
         Connection connect(String database) throws SQLException;
+
+        /**
+         * This connector, with every connection but those to {@code kept} (the maintenance database)
+         * aborted when {@code cancellation} is cancelled (a watchdog, a signal): what runs on them
+         * fails at once, and the restore drops its new database over the connection it kept.
+         */
+        default Connector abortedOn(Cancellation cancellation, String kept) {
+            return database -> {
+                Connection connection = connect(database);
+                if (!database.equals(kept)) {
+                    cancellation.onCancel(() -> ConnectionAbort.quietly(connection));
+                }
+                return connection;
+            };
+        }
     }
 
     /**
@@ -384,7 +401,7 @@ public final class NewDatabaseRestore {
     private static void compareWhenLoaded(LoadPool pool, Manifest manifest, Map<String, String> compared) {
         Map<String, Manifest.Table> tables = new HashMap<>();
         for (Manifest.Table table : manifest.tables()) {
-            tables.put(ParallelStatement.tableKey(table.schema(), table.name()), table);
+            tables.put(key(table), table);
         }
         pool.afterLoad(load -> {
             Manifest.Table table = tables.get(load.table);
@@ -409,13 +426,13 @@ public final class NewDatabaseRestore {
                                             Map<String, String> compared) throws SQLException, IOException {
         pool.dropBackground();
         List<Manifest.Table> largestFirst = manifest.tables().stream()
-                .filter(table -> !compared.containsKey(ParallelStatement.tableKey(table.schema(), table.name())))
+                .filter(table -> !compared.containsKey(key(table)))
                 .sorted(Comparator.comparingLong(Manifest.Table::rows).reversed()).toList();
         try {
             List<String> found = pool.map(largestFirst, NewDatabaseRestore::compare);
             for (int i = 0; i < largestFirst.size(); i++) {
                 Manifest.Table table = largestFirst.get(i);
-                compared.put(ParallelStatement.tableKey(table.schema(), table.name()),
+                compared.put(key(table),
                         Objects.requireNonNullElse(found.get(i), ""));
             }
         } catch (LoadPool.WorkFailedException e) {
@@ -423,7 +440,7 @@ public final class NewDatabaseRestore {
         }
         List<String> differences = new ArrayList<>();
         for (Manifest.Table table : manifest.tables()) {
-            String difference = compared.get(ParallelStatement.tableKey(table.schema(), table.name()));
+            String difference = compared.get(key(table));
             if (!difference.isEmpty()) {
                 differences.add(difference);
             }
@@ -431,6 +448,11 @@ public final class NewDatabaseRestore {
         SessionSettings.apply(fresh);
         differences.addAll(ContentCheck.largeObjectDifferences(fresh, manifest));
         return differences;
+    }
+
+    /** A manifest's table as the pool names tables. */
+    private static String key(Manifest.Table table) {
+        return ParallelStatement.tableKey(table.schema(), table.name());
     }
 
     /** One table against the manifest, with the dump's session settings; null if it matches. */

@@ -176,16 +176,18 @@ public final class ScriptApplier {
                         commit(connection, pool); // what it builds on, for the pool's connections to see
                         pool.statement(parallel, sql, element.line());
                     } else {
-                        if (pool != null && !runsBesideThePool(sql)) {
-                            pool.awaitIdle();
-                        }
+                        String setting = pool == null ? null : sessionSetting(sql);
                         if (pool != null) {
+                            // Settings and a sequence's value need nothing the pool may still be loading.
+                            if (setting == null && !SETVAL.matcher(sql).matches()) {
+                                pool.awaitIdle();
+                            }
                             pool.readerBusy();
                         }
                         execute(session, sql, element);
                         session.requireOpenTransaction(element);
-                        if (pool != null) {
-                            shareSetting(pool, sql);
+                        if (setting != null) {
+                            pool.setting(setting, sql); // for the pool's connections before their next work
                         }
                     }
                 }
@@ -275,26 +277,14 @@ public final class ScriptApplier {
         return rows[0];
     }
 
-    /**
-     * Statements that need nothing the pool may still be loading, and so run at once: session
-     * settings (which the pool's connections take over) and a sequence's value.
-     */
-    private static boolean runsBesideThePool(String sql) {
-        return SESSION_SETTING.matcher(sql).matches() || SET_CONFIG.matcher(sql).matches()
-                || SETVAL.matcher(sql).matches();
-    }
-
-    /** A session setting the script made, for the pool's connections to make too before their next work. */
-    private static void shareSetting(LoadPool pool, String sql) {
+    /** The parameter a session-level SET, RESET or {@code set_config(..., false)} sets, lower-cased; else null. */
+    private static String sessionSetting(String sql) {
         Matcher setting = SESSION_SETTING.matcher(sql);
         if (setting.matches()) {
-            pool.setting(setting.group(1).toLowerCase(java.util.Locale.ROOT), sql);
-            return;
+            return setting.group(1).toLowerCase(java.util.Locale.ROOT);
         }
         Matcher config = SET_CONFIG.matcher(sql);
-        if (config.matches()) {
-            pool.setting(config.group(1).toLowerCase(java.util.Locale.ROOT), sql);
-        }
+        return config.matches() ? config.group(1).toLowerCase(java.util.Locale.ROOT) : null;
     }
 
     private static RestoreFailedException failure(ScriptReader.Element element, ScriptReader reader, SQLException e,

@@ -66,14 +66,15 @@ public final class GuardedRun {
     }
 
     /**
-     * As {@link #run(Cancellation, Instant, Duration, Work)}, the watchdog saying {@code why} it
-     * stopped the run (null: a backup's reason, the upload aborted and the lock released).
+     * As {@link #run(Cancellation, Instant, Duration, Work)}, the watchdog saying what stopping
+     * early lets the run undo ({@link Watchdog#start(Cancellation, Instant, Duration, Clock, String)};
+     * null: a backup's, the upload aborted and the lock released).
      */
-    public <T> T run(Cancellation cancellation, Instant deadline, Duration margin, String why, Work<T> work) {
+    public <T> T run(Cancellation cancellation, Instant deadline, Duration margin, String soThat, Work<T> work) {
         Scope scope = new Scope(cancellation);
-        try (Watchdog ignored = deadline == null ? null : why == null
+        try (Watchdog ignored = deadline == null ? null : soThat == null
                 ? Watchdog.start(cancellation, deadline, margin, clock)
-                : Watchdog.start(cancellation, deadline, margin, clock, why)) {
+                : Watchdog.start(cancellation, deadline, margin, clock, soThat)) {
             return work.run(scope);
         } catch (Throwable failure) {
             report(scope.kind, failure);

@@ -24,15 +24,18 @@ public final class Watchdog implements AutoCloseable {
      * (at once if that has passed).
      */
     public static Watchdog start(Cancellation cancellation, Instant deadline, Duration margin, Clock clock) {
-        return start(cancellation, deadline, margin, clock, "stopped " + margin.toSeconds() + " s before the"
-                + " function's time limit, so that the upload is aborted and the lock released cleanly; if this"
-                + " repeats, the database has outgrown one Lambda run (run `pgvault backup` as a CronJob or ECS task"
-                + " instead, see README)");
+        return start(cancellation, deadline, margin, clock, "the upload is aborted and the lock released cleanly;"
+                + " if this repeats, the database has outgrown one Lambda run (run `pgvault backup` as a CronJob or"
+                + " ECS task instead, see README)");
     }
 
-    /** As {@link #start(Cancellation, Instant, Duration, Clock)}, saying {@code why} when it stops the run. */
+    /**
+     * As {@link #start(Cancellation, Instant, Duration, Clock)}, for a function whose run is stopped
+     * "so that" {@code soThat} (what stopping early lets it undo, and what to do if it repeats).
+     */
     public static Watchdog start(Cancellation cancellation, Instant deadline, Duration margin, Clock clock,
-                                 String why) {
+                                 String soThat) {
+        String why = "stopped " + margin.toSeconds() + " s before the function's time limit, so that " + soThat;
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "pgvault-watchdog");
             thread.setDaemon(true);

@@ -16,10 +16,8 @@ class GuardedRunTest {
     @Test
     void theWatchdogStopsTheRunWithTheReasonItWasGiven() {
         Clock clock = Clock.systemUTC();
-        String why = "stopped 1 s before the function's time limit, so that the scratch database is dropped";
-
         assertThatThrownBy(() -> new GuardedRun(BackupMetrics.NONE, clock).run(new Cancellation(),
-                clock.instant().plusMillis(1_200), Duration.ofSeconds(1), why, scope -> {
+                clock.instant().plusMillis(1_200), Duration.ofSeconds(1), "the scratch database is dropped", scope -> {
                     CountDownLatch stopped = new CountDownLatch(1);
                     scope.cancellation().onCancel(stopped::countDown);
                     assertThat(stopped.await(10, TimeUnit.SECONDS)).as("stopped by the watchdog").isTrue();
@@ -27,7 +25,7 @@ class GuardedRunTest {
                     return null;
                 }))
                 .isInstanceOf(RunCancelledException.class)
-                .hasMessage(why)
+                .hasMessage("stopped 1 s before the function's time limit, so that the scratch database is dropped")
                 .satisfies(e -> assertThat(((RunCancelledException) e).reason()).isEqualTo(Cancellation.Reason.TIMEOUT));
     }
 
