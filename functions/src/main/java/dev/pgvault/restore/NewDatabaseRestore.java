@@ -215,6 +215,11 @@ public final class NewDatabaseRestore {
                 }
                 return new Report(report, options.swap() ? database : plan.newName(), plan.previous(),
                         List.copyOf(warnings));
+            } catch (RestoreRefusedException e) {
+                if (created) {
+                    throw undone(admin, plan, e);
+                }
+                throw e; // refused before anything was made: nothing to undo
             } catch (SQLException | IOException | RuntimeException e) {
                 throw undone(admin, plan, e);
             }
@@ -315,6 +320,13 @@ public final class NewDatabaseRestore {
                 : "CREATE DATABASE " + DatabaseShape.identifier(plan.newName()) + " TEMPLATE template0";
         try (Statement st = admin.createStatement()) {
             st.execute(create);
+        } catch (SQLException e) {
+            // 42P04, or a unique violation on pg_database when two CREATEs race past the preflight's check
+            if ("42P04".equals(e.getSQLState()) || "23505".equals(e.getSQLState())) {
+                throw refused("a database named " + plan.newName() + " was created meanwhile (another restore into"
+                        + " the same name?): choose another name (--into-new-database NAME) or drop it");
+            }
+            throw e;
         }
         created = true;
         progress.note("created database " + plan.newName() + (plan.shape() == null ? ""

@@ -272,6 +272,26 @@ class RestoreNewDatabaseTest {
         assertThat(db.queryLong(prod + "_lo", "SELECT sum(length(lo_get(body))) FROM documents")).isEqualTo(5 * 320000);
     }
 
+    /** Two restores into one name: the one that loses the race to CREATE DATABASE is refused, naming it, changing nothing. */
+    @Test
+    void aDatabaseCreatedUnderTheSameNameMeanwhileIsRefusedAndLeftAlone() {
+        String name = prod + "_raced";
+        NewDatabaseRestore.Connector racing = database -> {
+            if (database.equals(prod)) { // the preflight reads the old database after checking the name is free
+                db.execute("postgres", "CREATE DATABASE " + name);
+            }
+            return asOwner(database);
+        };
+
+        assertThatThrownBy(() -> service().restoreIntoNewDatabase(key, racing, prod,
+                NewDatabaseRestore.Options.into(name), Decryptors.none(), progress()))
+                .isInstanceOf(RestoreRefusedException.class)
+                .hasMessageContaining("a database named " + name + " was created meanwhile (another restore into the"
+                        + " same name?)")
+                .hasMessageEndingWith("nothing was changed");
+        assertThat(databases(prod + "%")).containsExactlyInAnyOrder(prod, name);
+    }
+
     @Test
     void manyConnectionsShareAQuarterOfTheHeapForTheirChunks() {
         long heap = 128L << 20;
